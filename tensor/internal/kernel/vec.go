@@ -1,17 +1,154 @@
 package kernel
 
-import "math"
+// Vector kernels: dot product, axpy, elementwise arithmetic and reductions on float32 slices.
+//
+// Every kernel dispatches through a table indexed by Path. The generic entries are filled here;
+// the amd64 assembly entries are filled by vec_amd64.go. The exported functions trim the slices
+// to the operation's length first, so the implementations may assume equal lengths.
+//
+// Reductions (Dot, Sum) accumulate in float32 with several independent accumulators. The
+// summation order is fixed for each path and length, so results are deterministic; different
+// paths may differ in the last bits. Reductions never split across goroutines. Elementwise
+// kernels split large inputs over GOMAXPROCS goroutines (see Parallel); every element is
+// computed the same way whatever the split, so their results do not depend on GOMAXPROCS.
+
+// elementwiseParallelMin is the length from which the memory-bound elementwise kernels (Axpy,
+// Scale, Add, Mul) split their work over goroutines; below it goroutine start-up costs more than
+// it saves.
+const elementwiseParallelMin = 1 << 16
+
+// blockLen is the granularity, in elements, at which elementwise kernels are split over
+// goroutines: a multiple of every vector width, so chunks start on vector boundaries relative to
+// the slice start.
+const blockLen = 64
+
+var (
+	dotImpl   = [numPaths]func(x, y []float32) float32{Generic: dotGeneric}
+	axpyImpl  = [numPaths]func(alpha float32, x, y []float32){Generic: axpyGeneric}
+	scaleImpl = [numPaths]func(dst []float32, alpha float32, x []float32){Generic: scaleGeneric}
+	addImpl   = [numPaths]func(dst, a, b []float32){Generic: addGeneric}
+	mulImpl   = [numPaths]func(dst, a, b []float32){Generic: mulGeneric}
+	sumImpl   = [numPaths]func(x []float32) float32{Generic: sumGeneric}
+	maxImpl   = [numPaths]func(x []float32) float32{Generic: maxGeneric}
+)
+
+// The kernels without an assembly version on a path use the generic one. This init runs before
+// the one in vec_amd64.go, which installs the assembly.
+func init() {
+	for p := range numPaths {
+		if dotImpl[p] == nil {
+			dotImpl[p] = dotGeneric
+		}
+		if axpyImpl[p] == nil {
+			axpyImpl[p] = axpyGeneric
+		}
+		if scaleImpl[p] == nil {
+			scaleImpl[p] = scaleGeneric
+		}
+		if addImpl[p] == nil {
+			addImpl[p] = addGeneric
+		}
+		if mulImpl[p] == nil {
+			mulImpl[p] = mulGeneric
+		}
+		if sumImpl[p] == nil {
+			sumImpl[p] = sumGeneric
+		}
+		if maxImpl[p] == nil {
+			maxImpl[p] = maxGeneric
+		}
+		if expImpl[p] == nil {
+			expImpl[p] = expShiftSumGeneric
+		}
+	}
+}
 
 // Dot returns the sum of x[i]·y[i] over len(x) elements; y must be at least as long as x.
+// The sum is accumulated in float32 in a fixed order for each path.
 func Dot(x, y []float32) float32 {
+	return dotImpl[active](x, y[:len(x)])
+}
+
+// Axpy computes y[i] += alpha·x[i] over len(x) elements; y must be at least as long as x.
+func Axpy(alpha float32, x, y []float32) {
+	y = y[:len(x)]
+	f := axpyImpl[active]
+	if len(x) < elementwiseParallelMin {
+		f(alpha, x, y)
+		return
+	}
+	n := len(x)
+	Parallel(blocks(n), elementwiseParallelMin/blockLen, func(lo, hi int) {
+		lo, hi = span(lo, hi, n)
+		f(alpha, x[lo:hi], y[lo:hi])
+	})
+}
+
+// Scale computes dst[i] = alpha·x[i] over len(x) elements; dst may be x.
+func Scale(dst []float32, alpha float32, x []float32) {
+	dst = dst[:len(x)]
+	f := scaleImpl[active]
+	if len(x) < elementwiseParallelMin {
+		f(dst, alpha, x)
+		return
+	}
+	n := len(x)
+	Parallel(blocks(n), elementwiseParallelMin/blockLen, func(lo, hi int) {
+		lo, hi = span(lo, hi, n)
+		f(dst[lo:hi], alpha, x[lo:hi])
+	})
+}
+
+// Add computes dst[i] = a[i] + b[i] over len(a) elements; dst may alias a or b.
+func Add(dst, a, b []float32) {
+	binary(addImpl[active], dst, a, b)
+}
+
+// Mul computes dst[i] = a[i]·b[i] over len(a) elements; dst may alias a or b.
+func Mul(dst, a, b []float32) {
+	binary(mulImpl[active], dst, a, b)
+}
+
+func binary(f func(dst, a, b []float32), dst, a, b []float32) {
+	dst, b = dst[:len(a)], b[:len(a)]
+	if len(a) < elementwiseParallelMin {
+		f(dst, a, b)
+		return
+	}
+	n := len(a)
+	Parallel(blocks(n), elementwiseParallelMin/blockLen, func(lo, hi int) {
+		lo, hi = span(lo, hi, n)
+		f(dst[lo:hi], a[lo:hi], b[lo:hi])
+	})
+}
+
+// blocks returns the number of blockLen blocks covering n elements.
+func blocks(n int) int { return (n + blockLen - 1) / blockLen }
+
+// span converts a block range [lo, hi) to an element range clipped to n.
+func span(lo, hi, n int) (int, int) { return lo * blockLen, min(hi*blockLen, n) }
+
+// Sum returns the sum of x, accumulated in float32 in a fixed order for each path.
+func Sum(x []float32) float32 { return sumImpl[active](x) }
+
+// Max returns the largest element of x, -Inf for an empty x, and NaN if any element is NaN.
+// When the maximum is zero its sign is unspecified.
+func Max(x []float32) float32 { return maxImpl[active](x) }
+
+// dotGeneric uses four accumulators over groups of four: accumulator j sums the products at
+// indices ≡ j (mod 4) of the whole groups, the remainder goes into accumulator 0, and the
+// result is (s0+s1)+(s2+s3).
+func dotGeneric(x, y []float32) float32 {
 	y = y[:len(x)]
 	var s0, s1, s2, s3 float32
 	i := 0
-	for ; i+4 <= len(x); i += 4 {
-		s0 += x[i] * y[i]
-		s1 += x[i+1] * y[i+1]
-		s2 += x[i+2] * y[i+2]
-		s3 += x[i+3] * y[i+3]
+	for ; i <= len(x)-4; i += 4 {
+		xs := (*[4]float32)(x[i:])
+		ys := (*[4]float32)(y[i:])
+		s0 += xs[0] * ys[0]
+		s1 += xs[1] * ys[1]
+		s2 += xs[2] * ys[2]
+		s3 += xs[3] * ys[3]
 	}
 	for ; i < len(x); i++ {
 		s0 += x[i] * y[i]
@@ -19,47 +156,44 @@ func Dot(x, y []float32) float32 {
 	return (s0 + s1) + (s2 + s3)
 }
 
-// Axpy computes y[i] += alpha·x[i] over len(x) elements.
-func Axpy(alpha float32, x, y []float32) {
+func axpyGeneric(alpha float32, x, y []float32) {
 	y = y[:len(x)]
 	for i, v := range x {
 		y[i] += alpha * v
 	}
 }
 
-// Scale computes dst[i] = alpha·x[i] over len(x) elements; dst may be x.
-func Scale(dst []float32, alpha float32, x []float32) {
+func scaleGeneric(dst []float32, alpha float32, x []float32) {
 	dst = dst[:len(x)]
 	for i, v := range x {
 		dst[i] = alpha * v
 	}
 }
 
-// Add computes dst[i] = a[i] + b[i] over len(a) elements; dst may alias a or b.
-func Add(dst, a, b []float32) {
+func addGeneric(dst, a, b []float32) {
 	dst, b = dst[:len(a)], b[:len(a)]
 	for i, v := range a {
 		dst[i] = v + b[i]
 	}
 }
 
-// Mul computes dst[i] = a[i]·b[i] over len(a) elements; dst may alias a or b.
-func Mul(dst, a, b []float32) {
+func mulGeneric(dst, a, b []float32) {
 	dst, b = dst[:len(a)], b[:len(a)]
 	for i, v := range a {
 		dst[i] = v * b[i]
 	}
 }
 
-// Sum returns the sum of x.
-func Sum(x []float32) float32 {
+// sumGeneric sums in the same order as dotGeneric.
+func sumGeneric(x []float32) float32 {
 	var s0, s1, s2, s3 float32
 	i := 0
-	for ; i+4 <= len(x); i += 4 {
-		s0 += x[i]
-		s1 += x[i+1]
-		s2 += x[i+2]
-		s3 += x[i+3]
+	for ; i <= len(x)-4; i += 4 {
+		xs := (*[4]float32)(x[i:])
+		s0 += xs[0]
+		s1 += xs[1]
+		s2 += xs[2]
+		s3 += xs[3]
 	}
 	for ; i < len(x); i++ {
 		s0 += x[i]
@@ -67,81 +201,20 @@ func Sum(x []float32) float32 {
 	return (s0 + s1) + (s2 + s3)
 }
 
-// Max returns the largest element of x, -Inf for an empty x, and NaN if any element is NaN.
-func Max(x []float32) float32 {
-	m := float32(math.Inf(-1))
-	for _, v := range x {
-		if v > m || v != v {
-			m = v
-			if v != v {
-				return v
-			}
-		}
+// maxGeneric relies on the builtin max, which returns NaN if either argument is NaN, so a NaN
+// sticks in its accumulator.
+func maxGeneric(x []float32) float32 {
+	m0, m1, m2, m3 := negInf, negInf, negInf, negInf
+	i := 0
+	for ; i <= len(x)-4; i += 4 {
+		xs := (*[4]float32)(x[i:])
+		m0 = max(m0, xs[0])
+		m1 = max(m1, xs[1])
+		m2 = max(m2, xs[2])
+		m3 = max(m3, xs[3])
 	}
-	return m
-}
-
-// Exp computes dst[i] = e^x[i]; dst may be x.
-func Exp(dst, x []float32) {
-	dst = dst[:len(x)]
-	for i, v := range x {
-		dst[i] = float32(math.Exp(float64(v)))
+	for ; i < len(x); i++ {
+		m0 = max(m0, x[i])
 	}
-}
-
-// Tanh computes dst[i] = tanh(x[i]); dst may be x.
-func Tanh(dst, x []float32) {
-	dst = dst[:len(x)]
-	for i, v := range x {
-		dst[i] = float32(math.Tanh(float64(v)))
-	}
-}
-
-// Sigmoid computes dst[i] = 1/(1+e^-x[i]); dst may be x.
-func Sigmoid(dst, x []float32) {
-	dst = dst[:len(x)]
-	for i, v := range x {
-		dst[i] = float32(1 / (1 + math.Exp(-float64(v))))
-	}
-}
-
-// GELUTanh computes the tanh approximation of GELU used by GPT-2,
-// dst[i] = ½x(1 + tanh(√(2/π)(x + 0.044715x³))); dst may be x.
-func GELUTanh(dst, x []float32) {
-	dst = dst[:len(x)]
-	const c = 0.7978845608028654 // √(2/π)
-	for i, v := range x {
-		u := float64(v)
-		dst[i] = float32(0.5 * u * (1 + math.Tanh(c*(u+0.044715*u*u*u))))
-	}
-}
-
-// SoftmaxRow computes dst = softmax(x) over one row, stably (the row maximum is subtracted
-// before exponentiation); dst may be x.
-func SoftmaxRow(dst, x []float32) {
-	dst = dst[:len(x)]
-	m := Max(x)
-	Exp(dst, subScalar(dst, x, m))
-	Scale(dst, 1/Sum(dst), dst)
-}
-
-// LogSoftmaxRow computes dst = log softmax(x) over one row, stably; dst may be x.
-func LogSoftmaxRow(dst, x []float32) {
-	dst = dst[:len(x)]
-	m := Max(x)
-	var s float64
-	for _, v := range x {
-		s += math.Exp(float64(v - m))
-	}
-	lse := m + float32(math.Log(s))
-	for i, v := range x {
-		dst[i] = v - lse
-	}
-}
-
-func subScalar(dst, x []float32, s float32) []float32 {
-	for i, v := range x {
-		dst[i] = v - s
-	}
-	return dst
+	return max(m0, m1, m2, m3)
 }
