@@ -1,0 +1,172 @@
+package tensor
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/tenet-ml/tenet/tensor/internal/kernel"
+)
+
+// LayerNorm normalises x over its last axis: for every row (all leading positions) of D values,
+//
+//	y = (x − mean)·rstd·gamma + beta,  rstd = 1/√(var + eps),
+//
+// with the population variance. x is (…,D); gamma and beta are (D), or nil for no scale (1) or
+// no shift (0). It returns y, shaped like x, and the per-row mean and rstd, shaped x.shape[:-1],
+// which LayerNormBackward needs. The statistics are computed in float64.
+func LayerNorm(x, gamma, beta *Tensor, eps float32) (y, mean, rstd *Tensor) {
+	if x.Rank() == 0 {
+		panic(fmt.Sprintf("tensor: LayerNorm: shape %v has no last axis", x.shape))
+	}
+	rows := x.shape[:len(x.shape)-1]
+	y, mean, rstd = New(x.shape...), New(rows...), New(rows...)
+	layerNormInto("LayerNorm", y, mean, rstd, x, gamma, beta, eps)
+	return y, mean, rstd
+}
+
+// LayerNormInto is LayerNorm writing into y (x's shape; it may be x), mean and rstd
+// (x.shape[:-1]). It returns y.
+func LayerNormInto(y, mean, rstd, x, gamma, beta *Tensor, eps float32) *Tensor {
+	mustDst("LayerNormInto", y)
+	mustDst("LayerNormInto", mean)
+	mustDst("LayerNormInto", rstd)
+	layerNormInto("LayerNormInto", y, mean, rstd, x, gamma, beta, eps)
+	return y
+}
+
+// layerNormShapes checks the shapes shared by the forward and backward passes and returns the
+// row count and row length.
+func layerNormShapes(op string, x, mean, rstd, gamma, beta *Tensor) (n, d int) {
+	if x.Rank() == 0 {
+		panic(fmt.Sprintf("tensor: %s: shape %v has no last axis", op, x.shape))
+	}
+	d = x.shape[len(x.shape)-1]
+	rows := x.shape[:len(x.shape)-1]
+	n = numel(op, rows)
+	for _, s := range []*Tensor{mean, rstd} {
+		if s.Rank() != len(rows) || s.Len() != n || !sameDims(s.shape, rows) {
+			panic(fmt.Sprintf("tensor: %s: statistics %v for x %v", op, s.shape, x.shape))
+		}
+	}
+	for _, p := range []*Tensor{gamma, beta} {
+		if p != nil && (p.Rank() != 1 || p.shape[0] != d) {
+			panic(fmt.Sprintf("tensor: %s: parameter %v for x %v (want [%d])", op, p.shape, x.shape, d))
+		}
+	}
+	return n, d
+}
+
+func sameDims(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func layerNormInto(op string, y, mean, rstd, x, gamma, beta *Tensor, eps float32) {
+	n, d := layerNormShapes(op, x, mean, rstd, gamma, beta)
+	mustSameShape(op, y, x)
+	body := func(lo, hi int) {
+		for r := lo; r < hi; r++ {
+			xr, yr := x.data[r*d:(r+1)*d], y.data[r*d:(r+1)*d]
+			var s float64
+			for _, v := range xr {
+				s += float64(v)
+			}
+			m := s / float64(d)
+			var ss float64
+			for _, v := range xr {
+				dv := float64(v) - m
+				ss += dv * dv
+			}
+			rs := 1 / math.Sqrt(ss/float64(d)+float64(eps))
+			mean.data[r], rstd.data[r] = float32(m), float32(rs)
+			m32, rs32 := float32(m), float32(rs)
+			for i, v := range xr {
+				yr[i] = (v - m32) * rs32
+			}
+			if gamma != nil {
+				kernel.Mul(yr, yr, gamma.data)
+			}
+			if beta != nil {
+				kernel.Add(yr, yr, beta.data)
+			}
+		}
+	}
+	if n > 1 && n*d >= parallelGrain {
+		kernel.Parallel(n, max(1, parallelGrain/(4*max(d, 1))), body)
+	} else {
+		body(0, n)
+	}
+}
+
+// LayerNormBackward accumulates the gradients of LayerNorm given dy (x's shape), the input x,
+// gamma (or nil) and the mean and rstd the forward pass returned. With norm = (x−mean)·rstd
+// and dnorm = gamma·dy, per row (llm.c's formula):
+//
+//	dx     += rstd·(dnorm − mean(dnorm) − norm·mean(dnorm·norm))
+//	dgamma += Σ_rows norm·dy
+//	dbeta  += Σ_rows dy
+//
+// dx (x's shape), dgamma and dbeta ((D)) may each be nil when not needed. Rows of dx are
+// processed in parallel; dgamma and dbeta sum the rows in a fixed order.
+func LayerNormBackward(dy, x, gamma, mean, rstd *Tensor, dx, dgamma, dbeta *Tensor) {
+	const op = "LayerNormBackward"
+	n, d := layerNormShapes(op, x, mean, rstd, gamma, nil)
+	mustSameShape(op, dy, x)
+	if dx != nil {
+		mustSameShape(op, dx, x)
+	}
+	for _, p := range []*Tensor{dgamma, dbeta} {
+		if p != nil && (p.Rank() != 1 || p.shape[0] != d) {
+			panic(fmt.Sprintf("tensor: %s: parameter gradient %v for x %v (want [%d])", op, p.shape, x.shape, d))
+		}
+	}
+	if dx != nil {
+		body := func(lo, hi int) {
+			for r := lo; r < hi; r++ {
+				xr, gr, dxr := x.data[r*d:(r+1)*d], dy.data[r*d:(r+1)*d], dx.data[r*d:(r+1)*d]
+				m, rs := mean.data[r], rstd.data[r]
+				var sd, sdn float64
+				for i, v := range xr {
+					dn := gr[i]
+					if gamma != nil {
+						dn *= gamma.data[i]
+					}
+					sd += float64(dn)
+					sdn += float64(dn) * float64((v-m)*rs)
+				}
+				dm, dnm := float32(sd/float64(d)), float32(sdn/float64(d))
+				for i, v := range xr {
+					dn := gr[i]
+					if gamma != nil {
+						dn *= gamma.data[i]
+					}
+					dxr[i] += rs * (dn - dm - (v-m)*rs*dnm)
+				}
+			}
+		}
+		if n > 1 && n*d >= parallelGrain {
+			kernel.Parallel(n, max(1, parallelGrain/(4*max(d, 1))), body)
+		} else {
+			body(0, n)
+		}
+	}
+	for r := 0; r < n && (dgamma != nil || dbeta != nil); r++ {
+		xr, gr := x.data[r*d:(r+1)*d], dy.data[r*d:(r+1)*d]
+		m, rs := mean.data[r], rstd.data[r]
+		if dbeta != nil {
+			kernel.Add(dbeta.data, dbeta.data, gr)
+		}
+		if dgamma != nil {
+			for i, v := range xr {
+				dgamma.data[i] += (v - m) * rs * gr[i]
+			}
+		}
+	}
+}
