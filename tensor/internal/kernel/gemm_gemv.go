@@ -1,0 +1,155 @@
+package kernel
+
+import (
+	"runtime"
+	"sync"
+)
+
+const (
+	// gemvParallelWork is the k·(outputs) above which a matrix–vector product is split over
+	// goroutines.
+	gemvParallelWork = 256 * 1024
+	// gemvAxpyUnit and gemvDotUnit are the granules of a split: columns for the axpy form, rows
+	// for the dot form.
+	gemvAxpyUnit = 64
+	gemvDotUnit  = 4
+)
+
+// gemvArgs is one matrix–vector product y = alpha·(M·x or xᵀ·M) + beta·y over plain slices.
+type gemvArgs struct {
+	g     *gemmKernel
+	dot   bool // y[i] = x·M[i, :] for i < n (else y[j] = Σ_p x[p]·M[p, j] for j < n)
+	k, n  int
+	x     []float32 // k values
+	mat   []float32
+	ld    int
+	y     []float32
+	ys    int // stride of y (dot form; the axpy form writes y contiguously)
+	alpha float32
+	beta  float32
+}
+
+// gemvBuf holds gathered copies of strided vectors.
+type gemvBuf struct{ x, y []float32 }
+
+var gemvBufs = sync.Pool{New: func() any { return new(gemvBuf) }}
+
+// gemv handles m == 1 or n == 1.
+func gemv(g *gemmKernel, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	var buf *gemvBuf
+	gather := func(s []float32, stride int) []float32 {
+		if stride == 1 {
+			return s[:k]
+		}
+		if buf == nil {
+			buf = gemvBufs.Get().(*gemvBuf)
+		}
+		if cap(buf.x) < k {
+			buf.x = make([]float32, k)
+		}
+		x := buf.x[:k]
+		for p := range x {
+			x[p] = s[p*stride]
+		}
+		return x
+	}
+	gv := gemvArgs{g: g, k: k, alpha: alpha, beta: beta}
+	var scatter []float32 // axpy result to copy back to a strided column of C
+	if m == 1 {
+		// Row vector x = op(A)[0, :] times op(B).
+		if transA {
+			gv.x = gather(a, lda)
+		} else {
+			gv.x = a[:k]
+		}
+		gv.n, gv.y, gv.ys = n, c, 1
+		gv.dot, gv.mat, gv.ld = transB, b, ldb // transB: y[j] = x·b[j, :]
+	} else {
+		// op(A) times column vector x = op(B)[:, 0].
+		if transB {
+			gv.x = b[:k]
+		} else {
+			gv.x = gather(b, ldb)
+		}
+		gv.n, gv.y, gv.ys = m, c, ldc
+		gv.dot, gv.mat, gv.ld = !transA, a, lda // transA: y[i] = Σ_p x[p]·a[p, i]
+		if transA && ldc != 1 {
+			if buf == nil {
+				buf = gemvBufs.Get().(*gemvBuf)
+			}
+			if cap(buf.y) < m {
+				buf.y = make([]float32, m)
+			}
+			gv.y = buf.y[:m]
+			if beta != 0 {
+				for i := range gv.y {
+					gv.y[i] = c[i*ldc]
+				}
+			}
+			scatter = gv.y
+		}
+	}
+	unit := gemvAxpyUnit
+	if gv.dot {
+		unit = gemvDotUnit
+	}
+	units := (gv.n + unit - 1) / unit
+	w := 1
+	if k*gv.n >= gemvParallelWork {
+		w = min(runtime.GOMAXPROCS(0), units)
+	}
+	if w <= 1 {
+		gv.run(0, gv.n)
+	} else {
+		job := gemmJobs.Get().(*gemmJob)
+		job.kind, job.gv, job.parts, job.tiles = gemmJobGemv, gv, w, units
+		job.run()
+		job.gv = gemvArgs{}
+		gemmJobs.Put(job)
+	}
+	for i, v := range scatter {
+		c[i*ldc] = v
+	}
+	if buf != nil {
+		gemvBufs.Put(buf)
+	}
+}
+
+// gemvPart computes the part-th of parts slices of y.
+func (j *gemmJob) gemvPart(part int) {
+	gv := &j.gv
+	unit := gemvAxpyUnit
+	if gv.dot {
+		unit = gemvDotUnit
+	}
+	lo, hi := part*j.tiles/j.parts*unit, min((part+1)*j.tiles/j.parts*unit, gv.n)
+	gv.run(lo, hi)
+}
+
+// run computes outputs [lo, hi).
+func (gv *gemvArgs) run(lo, hi int) {
+	if !gv.dot {
+		gv.g.axpy(gv.k, gv.x, gv.mat[lo:], gv.ld, gv.y[lo:hi], hi-lo, gv.alpha, gv.beta)
+		return
+	}
+	k, ld := gv.k, gv.ld
+	x := gv.x[:k]
+	var out [4]float32
+	for i := lo; i < hi; i += 4 {
+		// A short last group repeats its last row so every row goes through the same code.
+		r0 := gv.mat[i*ld : i*ld+k]
+		i1, i2, i3 := min(i+1, hi-1), min(i+2, hi-1), min(i+3, hi-1)
+		r1 := gv.mat[i1*ld : i1*ld+k]
+		r2 := gv.mat[i2*ld : i2*ld+k]
+		r3 := gv.mat[i3*ld : i3*ld+k]
+		out[0], out[1], out[2], out[3] = gv.g.dot4(k, x, r0, r1, r2, r3)
+		for r := 0; r < 4 && i+r < hi; r++ {
+			idx := (i + r) * gv.ys
+			if gv.beta == 0 {
+				gv.y[idx] = gv.alpha * out[r]
+			} else {
+				gv.y[idx] = float32(gv.alpha*out[r]) + float32(gv.beta*gv.y[idx])
+			}
+		}
+	}
+}

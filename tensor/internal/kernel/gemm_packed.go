@@ -1,0 +1,237 @@
+package kernel
+
+import (
+	"runtime"
+	"unsafe"
+)
+
+const (
+	// gemmParallelWork is the m·n·k above which Gemm splits the work over goroutines.
+	gemmParallelWork = 96 * 96 * 96
+	// gemmDirectB is the largest k·n for which an untransposed B is read in place instead of
+	// being packed (it fits in L1/L2 and its rows are close together).
+	gemmDirectB = 64 * 128
+)
+
+// gemmArgs is one matrix product, shared read-only by the goroutines working on it.
+type gemmArgs struct {
+	g              *gemmKernel
+	transA, transB bool
+	m, n, k        int
+	alpha, beta    float32
+	a, b, c        []float32
+	lda, ldb, ldc  int
+	directB        bool
+}
+
+// gemmBuf holds one goroutine's packing buffers.
+type gemmBuf struct {
+	a, b []float32
+	t    [gemmMaxTile]float32 // scratch tile for partial tiles
+}
+
+// gemmBufs keeps packing buffers between calls. Unlike a sync.Pool it is not emptied by the
+// garbage collector, so steady-state calls never allocate; it holds at most a few buffers.
+var gemmBufs = make(chan *gemmBuf, 8)
+
+func getGemmBuf() *gemmBuf {
+	select {
+	case b := <-gemmBufs:
+		return b
+	default:
+		return new(gemmBuf)
+	}
+}
+
+func putGemmBuf(b *gemmBuf) {
+	select {
+	case gemmBufs <- b:
+	default:
+	}
+}
+
+// gemmAligned returns a slice of n float32s starting on a 64-byte boundary, reusing s when it is
+// large enough.
+func gemmAligned(s []float32, n int) []float32 {
+	if cap(s) >= n {
+		if off := uintptr(unsafe.Pointer(unsafe.SliceData(s))) % 64; off == 0 {
+			return s[:n]
+		}
+	}
+	s = make([]float32, n+16)
+	off := int((64 - uintptr(unsafe.Pointer(unsafe.SliceData(s)))%64) % 64 / 4)
+	return s[off : off+n : off+n]
+}
+
+// gemmPacked multiplies with packed panels, splitting the rows or columns of C over
+// goroutines when the product is large enough.
+func gemmPacked(g *gemmKernel, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	job := gemmJobs.Get().(*gemmJob)
+	job.args = gemmArgs{
+		g: g, transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, beta: beta,
+		a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc,
+		directB: !transB && k*n <= gemmDirectB,
+	}
+	tilesM := (m + g.mr - 1) / g.mr
+	tilesN := (n + g.nr - 1) / g.nr
+	w := 1
+	if m*n*k >= gemmParallelWork {
+		w = runtime.GOMAXPROCS(0)
+	}
+	job.splitN = tilesN >= tilesM
+	tiles := tilesM
+	if job.splitN {
+		tiles = tilesN
+	}
+	w = min(w, tiles)
+	job.parts, job.tiles = w, tiles
+	job.kind = gemmJobPacked
+	job.run()
+	job.args = gemmArgs{}
+	gemmJobs.Put(job)
+}
+
+// packedPart computes the part-th of parts slices of C.
+func (j *gemmJob) packedPart(part int) {
+	p := &j.args
+	lo, hi := part*j.tiles/j.parts, (part+1)*j.tiles/j.parts
+	buf := getGemmBuf()
+	if j.splitN {
+		p.block(0, p.m, lo*p.g.nr, min(hi*p.g.nr, p.n), buf)
+	} else {
+		p.block(lo*p.g.mr, min(hi*p.g.mr, p.m), 0, p.n, buf)
+	}
+	putGemmBuf(buf)
+}
+
+// block computes C[i0:i1, j0:j1].
+func (p *gemmArgs) block(i0, i1, j0, j1 int, buf *gemmBuf) {
+	g := p.g
+	mr, nr := g.mr, g.nr
+	kc := gemmBlockSize(p.k, g.kc, 1)
+	mc := gemmBlockSize(i1-i0, g.mc, mr)
+	nc := gemmBlockSize(j1-j0, g.nc, nr)
+	buf.a = gemmAligned(buf.a, (mc+mr-1)/mr*mr*kc)
+	buf.b = gemmAligned(buf.b, (nc+nr-1)/nr*nr*kc)
+	for pc := 0; pc < p.k; pc += kc {
+		kb := min(kc, p.k-pc)
+		beta := p.beta
+		if pc > 0 {
+			beta = 1
+		}
+		for ic := i0; ic < i1; ic += mc {
+			mb := min(mc, i1-ic)
+			gemmPackA(buf.a, mr, p.a, p.lda, p.transA, ic, mb, pc, kb)
+			for jc := j0; jc < j1; jc += nc {
+				nb := min(nc, j1-jc)
+				if p.directB {
+					// Only a partial last panel needs packing (the kernel reads whole panels).
+					if full := nb / nr * nr; full < nb {
+						gemmPackB(buf.b[full*kb:], nr, p.b, p.ldb, false, pc, kb, jc+full, nb-full)
+					}
+				} else {
+					gemmPackB(buf.b, nr, p.b, p.ldb, p.transB, pc, kb, jc, nb)
+				}
+				p.macro(buf, mb, nb, kb, pc, jc, p.c[ic*p.ldc+jc:], beta)
+			}
+		}
+	}
+}
+
+// macro runs the micro-kernel over an mb×nb block of C from packed A (buf.a) and packed or
+// in-place B.
+func (p *gemmArgs) macro(buf *gemmBuf, mb, nb, kb, pc, jc int, c []float32, beta float32) {
+	g := p.g
+	mr, nr, ldc := g.mr, g.nr, p.ldc
+	micro := g.micro
+	alpha := p.alpha
+	for ir := 0; ir < mb; ir += mr {
+		mm := min(mr, mb-ir)
+		ap := buf.a[ir*kb : (ir+mr)*kb]
+		for jr := 0; jr < nb; jr += nr {
+			nn := min(nr, nb-jr)
+			bp, bs := buf.b[jr*kb:(jr+nr)*kb], nr
+			if p.directB && nn == nr {
+				bp, bs = p.b[pc*p.ldb+jc+jr:], p.ldb
+			}
+			if mm == mr && nn == nr {
+				micro(kb, ap, bp, bs, c[ir*ldc+jr:], ldc, alpha, beta)
+				continue
+			}
+			t := buf.t[:mr*nr]
+			micro(kb, ap, bp, bs, t, nr, 1, 0)
+			gemmWriteBack(mm, nn, t, nr, c[ir*ldc+jr:], ldc, alpha, beta)
+		}
+	}
+}
+
+// gemmPackA copies op(A)[i0:i0+mb, p0:p0+kb] into dst as consecutive mr-row panels, each stored
+// k-major (mr values per k), zero-padding the last panel.
+func gemmPackA(dst []float32, mr int, a []float32, lda int, trans bool, i0, mb, p0, kb int) {
+	for ir := 0; ir < mb; ir += mr {
+		mm := min(mr, mb-ir)
+		d := dst[ir*kb : (ir+mr)*kb]
+		if trans {
+			// op(A)[i][p] = a[p*lda+i]: for each p the panel's rows are adjacent in memory.
+			for p := range kb {
+				dp := d[p*mr : p*mr+mr]
+				copy(dp, a[(p0+p)*lda+i0+ir:][:mm])
+				clear(dp[mm:])
+			}
+			continue
+		}
+		if mm < mr {
+			clear(d)
+		}
+		gemmPackRows(d, mr, a[(i0+ir)*lda+p0:], lda, mm, kb)
+	}
+}
+
+// gemmPackRows interleaves rows r < mm of src (row stride ld, kb values each) into d, d[p*mr+r] =
+// src[r*ld+p].
+func gemmPackRows(d []float32, mr int, src []float32, ld, mm, kb int) {
+	if mm == mr && mr%2 == 0 {
+		// Two rows at a time halves the passes over d.
+		for r := 0; r < mm; r += 2 {
+			s0 := src[r*ld : r*ld+kb]
+			s1 := src[(r+1)*ld : (r+1)*ld+kb]
+			dd := d[r:]
+			for p := range s0 {
+				q := p * mr
+				_ = dd[q+1]
+				dd[q] = s0[p]
+				dd[q+1] = s1[p]
+			}
+		}
+		return
+	}
+	for r := range mm {
+		s := src[r*ld : r*ld+kb]
+		dd := d[r:]
+		for p, v := range s {
+			dd[p*mr] = v
+		}
+	}
+}
+
+// gemmPackB copies op(B)[p0:p0+kb, j0:j0+nb] into dst as consecutive nr-column panels, each stored
+// k-major (nr values per k), zero-padding the last panel.
+func gemmPackB(dst []float32, nr int, b []float32, ldb int, trans bool, p0, kb, j0, nb int) {
+	for jr := 0; jr < nb; jr += nr {
+		nn := min(nr, nb-jr)
+		d := dst[jr*kb : (jr+nr)*kb]
+		if !trans {
+			for p := range kb {
+				dp := d[p*nr : p*nr+nr]
+				copy(dp, b[(p0+p)*ldb+j0+jr:][:nn])
+				clear(dp[nn:])
+			}
+			continue
+		}
+		// op(B)[p][j] = b[j*ldb+p]: column j of the panel is a row of b.
+		if nn < nr {
+			clear(d)
+		}
+		gemmPackRows(d, nr, b[(j0+jr)*ldb+p0:], ldb, nn, kb)
+	}
+}

@@ -1,0 +1,265 @@
+package kernel
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"testing"
+)
+
+// gemmCase is one product to check: shapes, layouts and scalars.
+type gemmCase struct {
+	transA, transB bool
+	m, n, k        int
+	padA, padB     int // extra leading-dimension elements
+	padC           int
+	alpha, beta    float32
+}
+
+func (tc gemmCase) String() string {
+	return fmt.Sprintf("tA=%v,tB=%v,%dx%dx%d,pad=%d/%d/%d,alpha=%g,beta=%g",
+		tc.transA, tc.transB, tc.m, tc.n, tc.k, tc.padA, tc.padB, tc.padC, tc.alpha, tc.beta)
+}
+
+// operands returns random A, B and C for tc with their leading dimensions. Padding elements
+// hold NaN so that reading them shows up.
+func (tc gemmCase) operands(rng *rand.Rand) (a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+	fill := func(rows, cols, ld int) []float32 {
+		s := make([]float32, max(rows*ld, 0))
+		for i := range s {
+			if i%ld < cols {
+				s[i] = float32(rng.NormFloat64())
+			} else {
+				s[i] = float32(math.NaN())
+			}
+		}
+		if rows > 0 && cols > 0 {
+			s = s[:(rows-1)*ld+cols] // the last row may be short, as callers allow
+		}
+		return s
+	}
+	ar, ac := tc.m, tc.k
+	if tc.transA {
+		ar, ac = tc.k, tc.m
+	}
+	br, bc := tc.k, tc.n
+	if tc.transB {
+		br, bc = tc.n, tc.k
+	}
+	lda, ldb, ldc = max(ac, 1)+tc.padA, max(bc, 1)+tc.padB, max(tc.n, 1)+tc.padC
+	a, b, c = fill(ar, ac, lda), fill(br, bc, ldb), fill(tc.m, tc.n, ldc)
+	if tc.beta == 0 {
+		for i := range c {
+			c[i] = float32(math.NaN())
+		}
+	}
+	return
+}
+
+// checkGemm runs Gemm on tc with the active path and compares with a float64 oracle.
+func checkGemm(t *testing.T, tc gemmCase, rng *rand.Rand) {
+	t.Helper()
+	a, lda, b, ldb, c, ldc := tc.operands(rng)
+	c0 := append([]float32(nil), c...)
+	Gemm(tc.transA, tc.transB, tc.m, tc.n, tc.k, tc.alpha, a, lda, b, ldb, tc.beta, c, ldc)
+	at := func(i, p int) float64 {
+		if tc.transA {
+			return float64(a[p*lda+i])
+		}
+		return float64(a[i*lda+p])
+	}
+	bt := func(p, j int) float64 {
+		if tc.transB {
+			return float64(b[j*ldb+p])
+		}
+		return float64(b[p*ldb+j])
+	}
+	const eps = 1.0 / (1 << 23)
+	for i := range tc.m {
+		for j := range tc.n {
+			var s, mag float64
+			for p := range tc.k {
+				s += at(i, p) * bt(p, j)
+				mag += math.Abs(at(i, p) * bt(p, j))
+			}
+			want := float64(tc.alpha) * s
+			mag *= math.Abs(float64(tc.alpha))
+			if tc.beta != 0 {
+				want += float64(tc.beta) * float64(c0[i*ldc+j])
+				mag += math.Abs(float64(tc.beta) * float64(c0[i*ldc+j]))
+			}
+			tol := 2*float64(tc.k+2)*eps*mag + 1e-30
+			got := float64(c[i*ldc+j])
+			if !(math.Abs(got-want) <= tol) {
+				t.Fatalf("%v: C[%d,%d] = %v, want %v (tol %.3g)", tc, i, j, got, want, tol)
+			}
+		}
+		// Padding of C is never written.
+		for j := tc.n; j < ldc && i*ldc+j < len(c); j++ {
+			if g, w := c[i*ldc+j], c0[i*ldc+j]; math.Float32bits(g) != math.Float32bits(w) && !(g != g && w != w) {
+				t.Fatalf("%v: padding C[%d,%d] changed to %v", tc, i, j, g)
+			}
+		}
+	}
+}
+
+// gemmForEachPath runs f with every supported path active.
+func gemmForEachPath(t *testing.T, f func(t *testing.T)) {
+	for _, p := range Paths() {
+		t.Run(p.String(), func(t *testing.T) {
+			defer Use(p)()
+			f(t)
+		})
+	}
+}
+
+var gemmSizes = []int{0, 1, 3, 7, 15, 16, 17, 31, 33, 63, 65, 127, 129, 255, 257, 1000}
+
+func TestGemmShapes(t *testing.T) {
+	gemmForEachPath(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(1, 2))
+		budget := 30_000_000 // multiply-adds of the oracle per path
+		if testing.Short() {
+			budget = 4_000_000
+		}
+		scalars := [][2]float32{{1, 0}, {1, 1}, {-0.5, 2}, {2, -1}, {0.25, 0}}
+		for n := 0; budget > 0 && n < 4000; n++ {
+			tc := gemmCase{
+				transA: n%2 == 1, transB: n/2%2 == 1,
+				m: gemmSizes[rng.IntN(len(gemmSizes))],
+				n: gemmSizes[rng.IntN(len(gemmSizes))],
+				k: gemmSizes[rng.IntN(len(gemmSizes))],
+			}
+			if tc.m*tc.n*tc.k > budget/4 {
+				continue
+			}
+			if rng.IntN(3) == 0 {
+				tc.padA, tc.padB, tc.padC = rng.IntN(5), rng.IntN(5), rng.IntN(5)
+			}
+			s := scalars[rng.IntN(len(scalars))]
+			tc.alpha, tc.beta = s[0], s[1]
+			budget -= tc.m*tc.n*tc.k + 100
+			checkGemm(t, tc, rng)
+		}
+	})
+}
+
+// TestGemmVector covers the matrix–vector forms (m = 1 or n = 1) with strided operands.
+func TestGemmVector(t *testing.T) {
+	gemmForEachPath(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(3, 4))
+		for _, other := range []int{1, 2, 5, 16, 17, 63, 64, 65, 100, 257, 1000} {
+			for _, k := range []int{1, 3, 16, 31, 33, 64, 200, 1000} {
+				if testing.Short() && other*k > 100_000 {
+					continue
+				}
+				for tr := range 4 {
+					for _, pad := range []int{0, 3} {
+						s := [][2]float32{{1, 0}, {-1.5, 0.5}}[(tr+pad)%2]
+						tA, tB := tr%2 == 1, tr/2 == 1
+						checkGemm(t, gemmCase{transA: tA, transB: tB, m: 1, n: other, k: k, padA: pad, padB: pad, padC: pad, alpha: s[0], beta: s[1]}, rng)
+						checkGemm(t, gemmCase{transA: tA, transB: tB, m: other, n: 1, k: k, padA: pad, padB: pad, padC: pad, alpha: s[0], beta: s[1]}, rng)
+					}
+				}
+			}
+		}
+	})
+}
+
+// TestGemmSpecial covers alpha = 0, k = 0 and empty products.
+func TestGemmSpecial(t *testing.T) {
+	gemmForEachPath(t, func(t *testing.T) {
+		nan := float32(math.NaN())
+		for _, beta := range []float32{0, 1, 3} {
+			c := []float32{nan, 2, 3, 4, 5, 6}
+			if beta != 0 {
+				c[0] = 1
+			}
+			a := []float32{nan, nan, nan, nan}
+			Gemm(false, false, 2, 3, 2, 0, a, 2, []float32{1, 2, 3, 4, 5, 6}, 3, beta, c, 3)
+			Gemm(false, false, 2, 3, 0, 1, nil, 1, nil, 3, 1, c, 3) // k = 0, beta = 1: unchanged
+			for i, v := range c {
+				want := beta * float32(i+1)
+				if v != want {
+					t.Fatalf("beta=%v: c[%d] = %v, want %v", beta, i, v, want)
+				}
+			}
+		}
+		Gemm(false, false, 0, 5, 5, 1, nil, 5, make([]float32, 25), 5, 0, nil, 5)
+		Gemm(true, true, 5, 0, 5, 1, make([]float32, 25), 5, nil, 5, 0, nil, 1)
+	})
+}
+
+// TestGemmLarge checks big, blocked products (several k, m and n blocks) in every layout.
+func TestGemmLarge(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large products")
+	}
+	gemmForEachPath(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(5, 6))
+		for tr := range 4 {
+			checkGemm(t, gemmCase{transA: tr%2 == 1, transB: tr/2 == 1, m: 301, n: 1100, k: 530, padA: tr, padB: 1, padC: 2, alpha: 0.5, beta: -1}, rng)
+		}
+		checkGemm(t, gemmCase{m: 1030, n: 90, k: 300, alpha: 1, beta: 0}, rng)
+	})
+}
+
+// TestGemmThreadInvariance checks that the bits of the result do not depend on GOMAXPROCS.
+func TestGemmThreadInvariance(t *testing.T) {
+	shapes := [][3]int{{300, 333, 257}, {97, 1200, 300}, {1100, 40, 300}, {1, 3000, 700}, {2000, 1, 700}, {64, 64, 64}}
+	if testing.Short() {
+		shapes = [][3]int{{150, 170, 300}, {1, 2000, 300}, {1000, 1, 300}}
+	}
+	gemmForEachPath(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(7, 8))
+		for _, s := range shapes {
+			for tr := range 4 {
+				tc := gemmCase{transA: tr%2 == 1, transB: tr/2 == 1, m: s[0], n: s[1], k: s[2], padC: 1, alpha: 0.7, beta: 0.3}
+				a, lda, b, ldb, c0, ldc := tc.operands(rng)
+				var ref []float32
+				for _, procs := range []int{1, 2, 3} {
+					prev := runtime.GOMAXPROCS(procs)
+					c := append([]float32(nil), c0...)
+					Gemm(tc.transA, tc.transB, tc.m, tc.n, tc.k, tc.alpha, a, lda, b, ldb, tc.beta, c, ldc)
+					runtime.GOMAXPROCS(prev)
+					if ref == nil {
+						ref = c
+						continue
+					}
+					for i := range c {
+						if math.Float32bits(c[i]) != math.Float32bits(ref[i]) {
+							t.Fatalf("%v: GOMAXPROCS=%d gives c[%d] = %v, GOMAXPROCS=1 gives %v", tc, procs, i, c[i], ref[i])
+						}
+					}
+				}
+			}
+		}
+	})
+}
+
+// TestGemmAllocs checks that a steady-state call allocates nothing.
+func TestGemmAllocs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("allocation counts are unreliable under the race detector")
+	}
+	for _, s := range [][3]int{{64, 64, 64}, {300, 300, 300}, {1, 1024, 1024}, {1024, 1, 1024}} {
+		m, n, k := s[0], s[1], s[2]
+		a, b, c := make([]float32, m*k), make([]float32, k*n), make([]float32, m*n)
+		for tr := range 4 {
+			tA, tB := tr%2 == 1, tr/2 == 1
+			lda, ldb := k, n
+			if tA {
+				lda = m
+			}
+			if tB {
+				ldb = k
+			}
+			f := func() { Gemm(tA, tB, m, n, k, 1, a, lda, b, ldb, 0, c, n) }
+			f()
+			if got := testing.AllocsPerRun(5, f); got > 0 {
+				t.Errorf("%dx%dx%d tA=%v tB=%v: %v allocations per call", m, n, k, tA, tB, got)
+			}
+		}
+	}
+}
