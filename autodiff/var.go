@@ -5,6 +5,11 @@ import "github.com/tenet-ml/tenet/tensor"
 // Var is a value in a differentiable computation: a tensor, the gradient accumulated for it by
 // Backward, and whether a gradient is wanted at all. Operations on vars that need no gradient
 // record nothing on the tape.
+//
+// Vars made by NewVar (leaves, such as parameters and inputs) keep their Grad across backward
+// passes: Backward adds to it, and the caller zeroes it (ZeroGrad) between steps. Vars made by a
+// tape's operations (intermediates) belong to the tape: their Value and Grad are storage the
+// tape recycles at Reset.
 type Var struct {
 	// Value is the tensor this var holds.
 	Value *tensor.Tensor
@@ -13,6 +18,9 @@ type Var struct {
 	Grad *tensor.Tensor
 	// RequiresGrad reports whether gradients flow to this var.
 	RequiresGrad bool
+
+	node  bool   // made by a tape operation (an intermediate), not a leaf
+	epoch uint64 // backward pass in which an intermediate's Grad was last zeroed
 }
 
 // Param is a named trainable var, as layers list them in Params: the name is stable (for
@@ -21,4 +29,22 @@ type Var struct {
 type Param struct {
 	Name string
 	*Var
+}
+
+// NewVar returns a leaf var holding value. With requiresGrad set, Backward accumulates the
+// gradient of the loss into its Grad.
+func NewVar(value *tensor.Tensor, requiresGrad bool) *Var {
+	return &Var{Value: value, RequiresGrad: requiresGrad}
+}
+
+// Shape returns the shape of v's value.
+func (v *Var) Shape() []int { return v.Value.Shape() }
+
+// ZeroGrad sets the gradient of every parameter to zero (leaving nil gradients nil).
+func ZeroGrad(params []Param) {
+	for _, p := range params {
+		if p.Var != nil && p.Grad != nil {
+			clear(p.Grad.Data())
+		}
+	}
 }

@@ -1,0 +1,251 @@
+package autodiff
+
+import (
+	"fmt"
+	"math"
+)
+
+// Attention returns scaled dot-product attention softmax(q·kᵀ/√D)·v with a fused backward
+// pass. Two layouts are accepted:
+//
+//   - q (B, H, T, D) and k, v (B, H, Tk, D); heads is ignored (pass 0 or H);
+//   - q (B, T, C) and k, v (B, Tk, C) with C = heads·D, head h occupying columns h·D…(h+1)·D,
+//     as a GPT-2 projection produces them; no permutes are needed.
+//
+// The result has q's shape. With causal set, query i attends to keys j ≤ i + (Tk − T): when
+// Tk > T the queries are the last T positions of a longer sequence whose earlier keys and
+// values are cached (KV-cache decoding, speculative verification). The tape keeps the
+// attention probabilities, (B, H, T, Tk), for the backward pass.
+func (tp *Tape) Attention(q, k, v *Var, heads int, causal bool) *Var {
+	qs, ks, vs := q.Value.Shape(), k.Value.Shape(), v.Value.Shape()
+	var L attnLayout
+	bad := func() {
+		panic(fmt.Sprintf("autodiff: Attention: q %v, k %v, v %v, heads %d", qs, ks, vs, heads))
+	}
+	switch len(qs) {
+	case 4:
+		if len(ks) != 4 || !equalInts(ks, vs) || ks[0] != qs[0] || ks[1] != qs[1] || ks[3] != qs[3] || (heads != 0 && heads != qs[1]) {
+			bad()
+		}
+		L = attnLayout{b: qs[0], h: qs[1], t: qs[2], tk: ks[2], d: qs[3]}
+		L.q = attnStrides{b: qs[1] * qs[2] * qs[3], h: qs[2] * qs[3], t: qs[3]}
+		L.k = attnStrides{b: ks[1] * ks[2] * ks[3], h: ks[2] * ks[3], t: ks[3]}
+		L.v = L.k
+	case 3:
+		if len(ks) != 3 || !equalInts(ks, vs) || ks[0] != qs[0] || ks[2] != qs[2] || heads < 1 || qs[2]%heads != 0 {
+			bad()
+		}
+		c := qs[2]
+		L = attnLayout{b: qs[0], h: heads, t: qs[1], tk: ks[1], d: c / heads}
+		L.q = attnStrides{b: qs[1] * c, h: c / heads, t: c}
+		L.k = attnStrides{b: ks[1] * c, h: c / heads, t: c}
+		L.v = L.k
+	default:
+		bad()
+	}
+	if causal && L.tk < L.t {
+		bad()
+	}
+	L.causal = causal
+	return tp.attention(q, k, v, L, q.Value.Shape())
+}
+
+// SelfAttentionQKV is Attention on the packed output of a GPT-2 c_attn projection: qkv is
+// (B, T, 3C) holding q, k and v side by side, and the result is (B, T, C). It saves the three
+// copies a split would make.
+func (tp *Tape) SelfAttentionQKV(qkv *Var, heads int, causal bool) *Var {
+	s := qkv.Value.Shape()
+	if len(s) != 3 || s[2]%3 != 0 || heads < 1 || (s[2]/3)%heads != 0 {
+		panic(fmt.Sprintf("autodiff: SelfAttentionQKV: qkv %v, heads %d", s, heads))
+	}
+	c := s[2] / 3
+	L := attnLayout{b: s[0], h: heads, t: s[1], tk: s[1], d: c / heads, causal: causal}
+	st := attnStrides{b: s[1] * 3 * c, h: c / heads, t: 3 * c}
+	L.q, L.k, L.v = st, st, st
+	L.k.off, L.v.off = c, 2*c
+	var os [maxRank]int
+	os[0], os[1], os[2] = s[0], s[1], c
+	return tp.attention(qkv, qkv, qkv, L, os[:3])
+}
+
+func equalInts(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// attnStrides locates row t of head h of batch entry b at off + b·b + h·h + t·t; the D
+// features of a row are contiguous.
+type attnStrides struct{ off, b, h, t int }
+
+func (s attnStrides) at(b, h, t int) int { return s.off + b*s.b + h*s.h + t*s.t }
+
+// attnLayout is the geometry of one attention call; the output uses the q strides of a fresh
+// tensor (q's layout without offset, with row stride H·D for the 3-D forms).
+type attnLayout struct {
+	b, h, t, tk, d int
+	causal         bool
+	q, k, v, o     attnStrides
+}
+
+// attention records one attention call of layout L; the output is a fresh tensor of outShape.
+func (tp *Tape) attention(q, k, v *Var, L attnLayout, outShape []int) *Var {
+	if len(outShape) == 4 {
+		L.o = attnStrides{b: L.h * L.t * L.d, h: L.t * L.d, t: L.d}
+	} else {
+		L.o = attnStrides{b: L.t * L.h * L.d, h: L.d, t: L.h * L.d}
+	}
+	rec := tp.recording(q.RequiresGrad || k.RequiresGrad || v.RequiresGrad)
+	out := tp.newVar(tp.buf(outShape...), rec)
+	var probs []float32
+	pt := tp.buf(L.b, L.h, L.t, L.tk)
+	probs = pt.Data()
+	attentionForward(out.Value.Data(), probs, q.Value.Data(), k.Value.Data(), v.Value.Data(), &L)
+	if rec {
+		r := record{op: opAttention, out: out, a: q, b: k, c: v, t0: pt}
+		r.i = [6]int{L.b, L.h, L.t, L.tk, L.d, b2i(L.causal)}
+		r.ix = tp.intBuf(15)
+		packLayout(r.ix, &L)
+		tp.push(r)
+	}
+	return out
+}
+
+func packLayout(ix []int, L *attnLayout) {
+	for i, s := range [...]attnStrides{L.q, L.k, L.v} {
+		ix[i*4], ix[i*4+1], ix[i*4+2], ix[i*4+3] = s.off, s.b, s.h, s.t
+	}
+	ix[12], ix[13], ix[14] = L.o.b, L.o.h, L.o.t
+}
+
+func unpackLayout(r *record) attnLayout {
+	L := attnLayout{b: r.i[0], h: r.i[1], t: r.i[2], tk: r.i[3], d: r.i[4], causal: r.i[5] == 1}
+	ix := r.ix
+	L.q = attnStrides{ix[0], ix[1], ix[2], ix[3]}
+	L.k = attnStrides{ix[4], ix[5], ix[6], ix[7]}
+	L.v = attnStrides{ix[8], ix[9], ix[10], ix[11]}
+	L.o = attnStrides{0, ix[12], ix[13], ix[14]}
+	return L
+}
+
+// limit returns how many keys query i attends to.
+func (L *attnLayout) limit(i int) int {
+	if !L.causal {
+		return L.tk
+	}
+	return min(L.tk, i+L.tk-L.t+1)
+}
+
+// attentionForward: for each (b, h) and query i, p = softmax(q_i·k_j·scale over j < limit),
+// saved in probs (B, H, T, Tk) with zeros beyond the limit, and out_i = Σ_j p_j v_j.
+func attentionForward(out, probs, q, k, v []float32, L *attnLayout) {
+	d := L.d
+	scale := float32(1 / math.Sqrt(float64(d)))
+	for b := range L.b {
+		for h := range L.h {
+			for i := range L.t {
+				p := probs[((b*L.h+h)*L.t+i)*L.tk:][:L.tk]
+				qi := q[L.q.at(b, h, i):][:d]
+				lim := L.limit(i)
+				m := float32(math.Inf(-1))
+				for j := range lim {
+					kj := k[L.k.at(b, h, j):][:d]
+					var s float32
+					for x, qv := range qi {
+						s += qv * kj[x]
+					}
+					s *= scale
+					p[j] = s
+					m = max(m, s)
+				}
+				var sum float32
+				for j := range lim {
+					e := float32(math.Exp(float64(p[j] - m)))
+					p[j] = e
+					sum += e
+				}
+				inv := 1 / sum
+				oi := out[L.o.at(b, h, i):][:d]
+				clear(oi)
+				for j := range lim {
+					p[j] *= inv
+					pj := p[j]
+					vj := v[L.v.at(b, h, j):][:d]
+					for x, vv := range vj {
+						oi[x] += pj * vv
+					}
+				}
+				clear(p[lim:])
+			}
+		}
+	}
+}
+
+// attentionBackward: with dO_i the output gradient of query i,
+//
+//	dp_j = dO_i·v_j,  dv_j += p_j dO_i,  ds_j = p_j (dp_j − Σ_l p_l dp_l),
+//	dq_i += scale Σ_j ds_j k_j,  dk_j += scale ds_j q_i.
+func attentionBackward(tp *Tape, r *record) {
+	L := unpackLayout(r)
+	dq, dk, dv := tp.grad(r.a), tp.grad(r.b), tp.grad(r.c)
+	q, k, v := r.a.Value.Data(), r.b.Value.Data(), r.c.Value.Data()
+	probs, dout := r.t0.Data(), r.out.Grad.Data()
+	d := L.d
+	scale := float32(1 / math.Sqrt(float64(d)))
+	dp := tp.buf(L.tk).Data()
+	for b := range L.b {
+		for h := range L.h {
+			for i := range L.t {
+				p := probs[((b*L.h+h)*L.t+i)*L.tk:][:L.tk]
+				do := dout[L.o.at(b, h, i):][:d]
+				lim := L.limit(i)
+				var dot float32
+				for j := range lim {
+					vj := v[L.v.at(b, h, j):][:d]
+					var s float32
+					for x, g := range do {
+						s += g * vj[x]
+					}
+					dp[j] = s
+					dot += p[j] * s
+					if dv != nil {
+						dvj := dv[L.v.at(b, h, j):][:d]
+						pj := p[j]
+						for x, g := range do {
+							dvj[x] += pj * g
+						}
+					}
+				}
+				qi := q[L.q.at(b, h, i):][:d]
+				var dqi []float32
+				if dq != nil {
+					dqi = dq[L.q.at(b, h, i):][:d]
+				}
+				for j := range lim {
+					ds := p[j] * (dp[j] - dot) * scale
+					if ds == 0 {
+						continue
+					}
+					if dqi != nil {
+						kj := k[L.k.at(b, h, j):][:d]
+						for x, kv := range kj {
+							dqi[x] += ds * kv
+						}
+					}
+					if dk != nil {
+						dkj := dk[L.k.at(b, h, j):][:d]
+						for x, qv := range qi {
+							dkj[x] += ds * qv
+						}
+					}
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,208 @@
+package autodiff
+
+import "math"
+
+// Element-wise binary operations with numpy broadcasting. The backward pass sums the output
+// gradient over the axes along which an operand was broadcast (the adjoint of broadcasting).
+
+const (
+	binAdd = iota
+	binSub
+	binMul
+	binDiv
+	binPow
+	binMax
+	binMin
+)
+
+var binaryNames = [...]string{"Add", "Sub", "Mul", "Div", "Pow", "Maximum", "Minimum"}
+
+// Add returns a + b, broadcasting.
+func (tp *Tape) Add(a, b *Var) *Var { return tp.binary(binAdd, a, b) }
+
+// Sub returns a − b, broadcasting.
+func (tp *Tape) Sub(a, b *Var) *Var { return tp.binary(binSub, a, b) }
+
+// Mul returns the element-wise product a ⊙ b, broadcasting.
+func (tp *Tape) Mul(a, b *Var) *Var { return tp.binary(binMul, a, b) }
+
+// Div returns the element-wise quotient a / b, broadcasting.
+func (tp *Tape) Div(a, b *Var) *Var { return tp.binary(binDiv, a, b) }
+
+// Pow returns a raised element-wise to the power b, broadcasting. The gradient with respect to
+// b uses log a and is meaningful only where a > 0.
+func (tp *Tape) Pow(a, b *Var) *Var { return tp.binary(binPow, a, b) }
+
+// Maximum returns the element-wise maximum of a and b, broadcasting. Where they are equal the
+// gradient goes to a.
+func (tp *Tape) Maximum(a, b *Var) *Var { return tp.binary(binMax, a, b) }
+
+// Minimum returns the element-wise minimum of a and b, broadcasting. Where they are equal the
+// gradient goes to a.
+func (tp *Tape) Minimum(a, b *Var) *Var { return tp.binary(binMin, a, b) }
+
+func (tp *Tape) binary(kind int, a, b *Var) *Var {
+	bc, shape, r := newBcast(binaryNames[kind], a.Value.Shape(), b.Value.Shape())
+	rec := tp.recording(a.RequiresGrad || b.RequiresGrad)
+	out := tp.newVar(tp.buf(shape[:r]...), rec)
+	binaryForward(kind, &bc, out.Value.Data(), a.Value.Data(), b.Value.Data())
+	if rec {
+		rec := record{op: opBinary, out: out, a: a, b: b}
+		rec.i[0] = kind
+		tp.push(rec)
+	}
+	return out
+}
+
+// binaryForward computes dst = a ∘ b over the broadcast iteration bc.
+func binaryForward(kind int, bc *bcast, dst, a, b []float32) {
+	bc.each(func(o, ia, ib, n, sa, sb int) {
+		d := dst[o : o+n]
+		switch {
+		case sa == 1 && sb == 1:
+			binaryRun(kind, d, a[ia:ia+n], b[ib:ib+n])
+		default:
+			for j := range d {
+				d[j] = binaryScalar(kind, a[ia+j*sa], b[ib+j*sb])
+			}
+		}
+	})
+}
+
+// binaryRun is the contiguous fast path of binaryForward.
+func binaryRun(kind int, d, a, b []float32) {
+	a, b = a[:len(d)], b[:len(d)]
+	switch kind {
+	case binAdd:
+		for j := range d {
+			d[j] = a[j] + b[j]
+		}
+	case binSub:
+		for j := range d {
+			d[j] = a[j] - b[j]
+		}
+	case binMul:
+		for j := range d {
+			d[j] = a[j] * b[j]
+		}
+	case binDiv:
+		for j := range d {
+			d[j] = a[j] / b[j]
+		}
+	default:
+		for j := range d {
+			d[j] = binaryScalar(kind, a[j], b[j])
+		}
+	}
+}
+
+func binaryScalar(kind int, x, y float32) float32 {
+	switch kind {
+	case binAdd:
+		return x + y
+	case binSub:
+		return x - y
+	case binMul:
+		return x * y
+	case binDiv:
+		return x / y
+	case binPow:
+		return float32(math.Pow(float64(x), float64(y)))
+	case binMax:
+		if y > x {
+			return y
+		}
+		return x
+	default:
+		if y < x {
+			return y
+		}
+		return x
+	}
+}
+
+func binaryBackward(tp *Tape, r *record) {
+	kind := r.i[0]
+	a, b := r.a, r.b
+	bc, _, _ := newBcast(binaryNames[kind], a.Value.Shape(), b.Value.Shape())
+	ga, gb := tp.grad(a), tp.grad(b)
+	dy := r.out.Grad.Data()
+	y := r.out.Value.Data()
+	av, bv := a.Value.Data(), b.Value.Data()
+	bc.each(func(o, ia, ib, n, sa, sb int) {
+		g := dy[o : o+n]
+		switch kind {
+		case binAdd, binSub:
+			if ga != nil {
+				accStrided(ga[ia:], sa, g, 1)
+			}
+			if gb != nil {
+				s := float32(1)
+				if kind == binSub {
+					s = -1
+				}
+				accStrided(gb[ib:], sb, g, s)
+			}
+		case binMul:
+			for j, d := range g {
+				if ga != nil {
+					ga[ia+j*sa] += d * bv[ib+j*sb]
+				}
+				if gb != nil {
+					gb[ib+j*sb] += d * av[ia+j*sa]
+				}
+			}
+		case binDiv:
+			for j, d := range g {
+				q := d / bv[ib+j*sb]
+				if ga != nil {
+					ga[ia+j*sa] += q
+				}
+				if gb != nil {
+					gb[ib+j*sb] -= q * y[o+j]
+				}
+			}
+		case binPow:
+			for j, d := range g {
+				x, p := float64(av[ia+j*sa]), float64(bv[ib+j*sb])
+				if ga != nil {
+					ga[ia+j*sa] += d * float32(p*math.Pow(x, p-1))
+				}
+				if gb != nil && x > 0 {
+					gb[ib+j*sb] += d * y[o+j] * float32(math.Log(x))
+				}
+			}
+		default: // Maximum, Minimum: the gradient follows the selected operand.
+			for j, d := range g {
+				if y[o+j] == av[ia+j*sa] {
+					if ga != nil {
+						ga[ia+j*sa] += d
+					}
+				} else if gb != nil {
+					gb[ib+j*sb] += d
+				}
+			}
+		}
+	})
+}
+
+// accStrided adds s·g[j] to dst[j·stride] for every j (stride 0 sums g into dst[0]).
+func accStrided(dst []float32, stride int, g []float32, s float32) {
+	switch {
+	case stride == 1 && s == 1:
+		dst = dst[:len(g)]
+		for j, v := range g {
+			dst[j] += v
+		}
+	case stride == 0:
+		var acc float32
+		for _, v := range g {
+			acc += v
+		}
+		dst[0] += s * acc
+	default:
+		for j, v := range g {
+			dst[j*stride] += s * v
+		}
+	}
+}

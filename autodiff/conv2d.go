@@ -1,0 +1,171 @@
+package autodiff
+
+import (
+	"fmt"
+
+	"github.com/tenet-ml/tenet/tensor"
+)
+
+// Conv2D returns the 2-D cross-correlation of x (N, C, H, W) with the filters w (O, C, KH, KW)
+// plus the bias b (O), which may be nil, with the given stride and zero padding on both
+// spatial axes. The result is (N, O, OH, OW) with OH = (H + 2·padding − KH)/stride + 1, and
+// likewise OW. It runs as one matrix product over an im2col buffer, which the tape keeps for
+// the backward pass.
+func (tp *Tape) Conv2D(x, w, b *Var, stride, padding int) *Var {
+	xs, ws := x.Value.Shape(), w.Value.Shape()
+	if len(xs) != 4 || len(ws) != 4 || xs[1] != ws[1] || stride < 1 || padding < 0 ||
+		(b != nil && (b.Value.Rank() != 1 || b.Value.Dim(0) != ws[0])) {
+		panic(fmt.Sprintf("autodiff: Conv2D: x %v, w %v, bias %v, stride %d, padding %d", xs, ws, biasShape(b), stride, padding))
+	}
+	g := convGeom{n: xs[0], c: xs[1], h: xs[2], w: xs[3], o: ws[0], kh: ws[2], kw: ws[3], s: stride, p: padding}
+	g.oh = (g.h+2*g.p-g.kh)/g.s + 1
+	g.ow = (g.w+2*g.p-g.kw)/g.s + 1
+	if g.oh < 1 || g.ow < 1 {
+		panic(fmt.Sprintf("autodiff: Conv2D: x %v, w %v, stride %d, padding %d: empty output", xs, ws, stride, padding))
+	}
+	rec := tp.recording(x.RequiresGrad || w.RequiresGrad || (b != nil && b.RequiresGrad))
+	out := tp.newVar(tp.buf(g.n, g.o, g.oh, g.ow), rec)
+	ckk, np := g.c*g.kh*g.kw, g.n*g.oh*g.ow
+	cols := tp.buf(ckk, np)
+	im2col(cols.Data(), x.Value.Data(), g)
+	tmp := tp.buf(g.o, np)
+	tensor.Gemm(false, false, g.o, np, ckk, 1, w.Value.Data(), ckk, cols.Data(), np, 0, tmp.Data(), np)
+	var bv []float32
+	if b != nil {
+		bv = b.Value.Data()
+	}
+	// (O, N·P) → (N, O, P), adding the bias.
+	p := g.oh * g.ow
+	y, t := out.Value.Data(), tmp.Data()
+	for o := range g.o {
+		var bias float32
+		if bv != nil {
+			bias = bv[o]
+		}
+		for n := range g.n {
+			src, dst := t[o*np+n*p:o*np+(n+1)*p], y[(n*g.o+o)*p:(n*g.o+o+1)*p]
+			for i, v := range src {
+				dst[i] = v + bias
+			}
+		}
+	}
+	if rec {
+		r := record{op: opConv2D, out: out, a: x, b: w, c: b, t0: cols}
+		r.i = [6]int{stride, padding}
+		tp.push(r)
+	}
+	return out
+}
+
+func biasShape(b *Var) []int {
+	if b == nil {
+		return nil
+	}
+	return b.Value.Shape()
+}
+
+// convGeom holds the sizes of a 2-D convolution.
+type convGeom struct {
+	n, c, h, w, o, kh, kw, s, p, oh, ow int
+}
+
+// im2col fills cols (C·KH·KW, N·OH·OW) from x (N, C, H, W): row (c, i, j), column (n, oh, ow)
+// holds x[n, c, oh·s − p + i, ow·s − p + j], or 0 in the padding.
+func im2col(cols, x []float32, g convGeom) {
+	np := g.n * g.oh * g.ow
+	for c := range g.c {
+		for i := range g.kh {
+			for j := range g.kw {
+				row := cols[((c*g.kh+i)*g.kw+j)*np:][:np]
+				k := 0
+				for n := range g.n {
+					plane := x[(n*g.c+c)*g.h*g.w:][:g.h*g.w]
+					for oh := range g.oh {
+						ih := oh*g.s - g.p + i
+						if ih < 0 || ih >= g.h {
+							clear(row[k : k+g.ow])
+							k += g.ow
+							continue
+						}
+						line := plane[ih*g.w : (ih+1)*g.w]
+						for ow := range g.ow {
+							iw := ow*g.s - g.p + j
+							if iw >= 0 && iw < g.w {
+								row[k] = line[iw]
+							} else {
+								row[k] = 0
+							}
+							k++
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// col2im adds cols (C·KH·KW, N·OH·OW) back into dx (N, C, H, W): the adjoint of im2col.
+func col2im(dx, cols []float32, g convGeom) {
+	np := g.n * g.oh * g.ow
+	for c := range g.c {
+		for i := range g.kh {
+			for j := range g.kw {
+				row := cols[((c*g.kh+i)*g.kw+j)*np:][:np]
+				k := 0
+				for n := range g.n {
+					plane := dx[(n*g.c+c)*g.h*g.w:][:g.h*g.w]
+					for oh := range g.oh {
+						ih := oh*g.s - g.p + i
+						if ih < 0 || ih >= g.h {
+							k += g.ow
+							continue
+						}
+						line := plane[ih*g.w : (ih+1)*g.w]
+						for ow := range g.ow {
+							if iw := ow*g.s - g.p + j; iw >= 0 && iw < g.w {
+								line[iw] += row[k]
+							}
+							k++
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// conv2DBackward: with G the output gradient rearranged to (O, N·P),
+// dW += G·colsᵀ, db += Σ G, dcols = Wᵀ·G, dx += col2im(dcols).
+func conv2DBackward(tp *Tape, r *record) {
+	xs, ws := r.a.Value.Shape(), r.b.Value.Shape()
+	g := convGeom{n: xs[0], c: xs[1], h: xs[2], w: xs[3], o: ws[0], kh: ws[2], kw: ws[3], s: r.i[0], p: r.i[1]}
+	g.oh = (g.h+2*g.p-g.kh)/g.s + 1
+	g.ow = (g.w+2*g.p-g.kw)/g.s + 1
+	ckk, p := g.c*g.kh*g.kw, g.oh*g.ow
+	np := g.n * p
+	dy := r.out.Grad.Data()
+	gt := tp.buf(g.o, np)
+	G := gt.Data()
+	for n := range g.n {
+		for o := range g.o {
+			copy(G[o*np+n*p:o*np+(n+1)*p], dy[(n*g.o+o)*p:(n*g.o+o+1)*p])
+		}
+	}
+	if dw := tp.grad(r.b); dw != nil {
+		tensor.Gemm(false, true, g.o, ckk, np, 1, G, np, r.t0.Data(), np, 1, dw, ckk)
+	}
+	if db := tp.grad(r.c); db != nil {
+		for o := range g.o {
+			var s float32
+			for _, v := range G[o*np : (o+1)*np] {
+				s += v
+			}
+			db[o] += s
+		}
+	}
+	if dx := tp.grad(r.a); dx != nil {
+		dcols := tp.buf(ckk, np)
+		tensor.Gemm(true, false, ckk, np, g.o, 1, r.b.Value.Data(), ckk, G, np, 0, dcols.Data(), np)
+		col2im(dx, dcols.Data(), g)
+	}
+}

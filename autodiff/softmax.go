@@ -1,0 +1,112 @@
+package autodiff
+
+import "math"
+
+// Softmax returns the softmax of x over its last axis.
+func (tp *Tape) Softmax(x *Var) *Var { return tp.softmax(opSoftmax, x) }
+
+// LogSoftmax returns the logarithm of the softmax of x over its last axis, computed stably
+// (x − logsumexp x).
+func (tp *Tape) LogSoftmax(x *Var) *Var { return tp.softmax(opLogSoftmax, x) }
+
+func (tp *Tape) softmax(op opcode, x *Var) *Var {
+	if x.Value.Rank() == 0 {
+		panic("autodiff: Softmax: scalar input")
+	}
+	n := x.Value.Dim(-1)
+	rec := tp.recording(x.RequiresGrad)
+	out := tp.newVar(tp.buf(x.Value.Shape()...), rec)
+	y, xs := out.Value.Data(), x.Value.Data()
+	for o := 0; o < len(xs); o += n {
+		if op == opSoftmax {
+			softmaxRow(y[o:o+n], xs[o:o+n])
+		} else {
+			logSoftmaxRow(y[o:o+n], xs[o:o+n])
+		}
+	}
+	if rec {
+		r := record{op: op, out: out, a: x}
+		r.i[0] = n
+		tp.push(r)
+	}
+	return out
+}
+
+// softmaxRow sets y = softmax(x) for one row and returns log Σ exp x.
+func softmaxRow(y, x []float32) float64 {
+	y = y[:len(x)]
+	m := float32(math.Inf(-1))
+	for _, v := range x {
+		m = max(m, v)
+	}
+	var s float64
+	for i, v := range x {
+		e := math.Exp(float64(v - m))
+		y[i] = float32(e)
+		s += e
+	}
+	inv := float32(1 / s)
+	for i := range y {
+		y[i] *= inv
+	}
+	return float64(m) + math.Log(s)
+}
+
+// logSoftmaxRow sets y = x − logsumexp x for one row.
+func logSoftmaxRow(y, x []float32) {
+	y = y[:len(x)]
+	m := float32(math.Inf(-1))
+	for _, v := range x {
+		m = max(m, v)
+	}
+	var s float64
+	for _, v := range x {
+		s += math.Exp(float64(v - m))
+	}
+	lse := m + float32(math.Log(s))
+	for i, v := range x {
+		y[i] = v - lse
+	}
+}
+
+// softmaxBackward: dx = y ⊙ (dy − Σ dy⊙y) per row.
+func softmaxBackward(tp *Tape, r *record) {
+	dx := tp.grad(r.a)
+	if dx == nil {
+		return
+	}
+	n := r.i[0]
+	y, dy := r.out.Value.Data(), r.out.Grad.Data()
+	for o := 0; o < len(y); o += n {
+		yr, gr, dr := y[o:o+n], dy[o:o+n], dx[o:o+n]
+		var s float64
+		for i, g := range gr {
+			s += float64(g * yr[i])
+		}
+		sf := float32(s)
+		for i, g := range gr {
+			dr[i] += yr[i] * (g - sf)
+		}
+	}
+}
+
+// logSoftmaxBackward: dx = dy − softmax(x)·Σ dy per row, with softmax(x) = exp y.
+func logSoftmaxBackward(tp *Tape, r *record) {
+	dx := tp.grad(r.a)
+	if dx == nil {
+		return
+	}
+	n := r.i[0]
+	y, dy := r.out.Value.Data(), r.out.Grad.Data()
+	for o := 0; o < len(y); o += n {
+		yr, gr, dr := y[o:o+n], dy[o:o+n], dx[o:o+n]
+		var s float64
+		for _, g := range gr {
+			s += float64(g)
+		}
+		sf := float32(s)
+		for i, g := range gr {
+			dr[i] += g - float32(math.Exp(float64(yr[i])))*sf
+		}
+	}
+}
