@@ -440,3 +440,35 @@ func catchPanic(f func()) (msg string) {
 	f()
 	return ""
 }
+
+func BenchmarkAddBias(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	x, bias := RandNormal(rng, 0, 1, 64, 64, 384), RandNormal(rng, 0, 1, 384)
+	dst := New(x.shape...)
+	b.ReportAllocs()
+	b.SetBytes(int64(4 * x.Len()))
+	for b.Loop() {
+		AddInto(dst, x, bias)
+	}
+}
+
+func BenchmarkAddGeneralBroadcast(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	x, y := RandNormal(rng, 0, 1, 64, 1, 384), RandNormal(rng, 0, 1, 64, 1)
+	dst := New(64, 64, 384)
+	b.ReportAllocs()
+	b.SetBytes(int64(4 * dst.Len()))
+	for b.Loop() {
+		AddInto(dst, x, y)
+	}
+}
+
+func BenchmarkReduceToBias(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	g, db := RandNormal(rng, 0, 1, 64, 64, 384), New(384)
+	b.ReportAllocs()
+	b.SetBytes(int64(4 * g.Len()))
+	for b.Loop() {
+		ReduceToInto(db, g)
+	}
+}

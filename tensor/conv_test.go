@@ -172,3 +172,27 @@ func TestMaxPool2D(t *testing.T) {
 	mustPanic(t, "tensor: MaxPool2DBackward: 3 positions for dy [1 1 2 2]", func() { MaxPool2DBackward(New(1, 1, 2, 2), make([]int32, 3), dx) })
 	mustPanic(t, "tensor: MaxPool2DBackward: position 99 outside dx [1 1 4 4]", func() { MaxPool2DBackward(New(1), []int32{99}, dx) })
 }
+
+// BenchmarkConv2D runs the first layer of the Nature DQN / BBF encoder on a batch of 32
+// Atari frames (4×84×84, 32 filters of 8×8, stride 4).
+func BenchmarkConv2D(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	x, w, bias := RandNormal(rng, 0, 1, 32, 4, 84, 84), RandNormal(rng, 0, 0.1, 32, 4, 8, 8), New(32)
+	y := Conv2D(x, w, bias, 4, 0)
+	flops := float64(2 * y.Len() * 4 * 8 * 8)
+	b.Run("forward", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			Conv2D(x, w, bias, 4, 0)
+		}
+		b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOPS")
+	})
+	dx, dw, db := New(x.shape...), New(w.shape...), New(32)
+	b.Run("backward", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			Conv2DBackward(x, w, y, 4, 0, dx, dw, db)
+		}
+		b.ReportMetric(2*flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOPS")
+	})
+}

@@ -104,3 +104,22 @@ func TestLayerNormForwardAndBackward(t *testing.T) {
 	mustPanic(t, "tensor: LayerNormBackward: statistics [3] for x [3 4 16]", func() { LayerNormBackward(w, x, nil, New(3), rstd, nil, nil, nil) })
 	mustPanic(t, "tensor: LayerNormBackward: parameter gradient [2] for x [3 4 16] (want [16])", func() { LayerNormBackward(w, x, nil, mean, rstd, nil, New(2), nil) })
 }
+
+func BenchmarkLayerNorm(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	x, gamma, beta := RandNormal(rng, 0, 1, 12*64, 384), Ones(384), New(384)
+	y, mean, rstd := LayerNorm(x, gamma, beta, 1e-5)
+	dx, dg, db := New(x.shape...), New(384), New(384)
+	b.Run("forward", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			LayerNormInto(y, mean, rstd, x, gamma, beta, 1e-5)
+		}
+	})
+	b.Run("backward", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			LayerNormBackward(y, x, gamma, mean, rstd, dx, dg, db)
+		}
+	})
+}

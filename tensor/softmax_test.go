@@ -74,3 +74,14 @@ func TestSoftmaxMatchesFloat64(t *testing.T) {
 	mustPanic(t, "tensor: Softmax: shape [] has no last axis", func() { Softmax(Scalar(1)) })
 	mustPanic(t, "tensor: SoftmaxInto: shapes [2] and [3] differ", func() { SoftmaxInto(New(2), New(3)) })
 }
+
+func BenchmarkSoftmax(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	x := RandNormal(rng, 0, 3, 12*64, 256)
+	dst := New(x.shape...)
+	b.ReportAllocs()
+	b.SetBytes(int64(4 * x.Len()))
+	for b.Loop() {
+		SoftmaxInto(dst, x)
+	}
+}
