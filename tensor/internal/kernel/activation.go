@@ -79,14 +79,14 @@ func abs32(x float32) float32 { return math.Float32frombits(math.Float32bits(x) 
 
 func tanhGo(dst, x []float32) {
 	var buf [chunkLen]float32
-	exp := expImpl[active]
+	p := active
 	for len(x) > 0 {
 		k := min(len(x), chunkLen)
 		xs, ds, t := x[:k], dst[:k], buf[:k]
 		for i, v := range xs {
 			t[i] = -2 * abs32(v)
 		}
-		exp(t, t, 0)
+		expPath(p, t, t, 0)
 		for i, v := range xs {
 			var y float32
 			if abs32(v) < tanhSmall {
@@ -111,14 +111,14 @@ func tanhGo(dst, x []float32) {
 
 func sigmoidGo(dst, x []float32) {
 	var buf [chunkLen]float32
-	exp := expImpl[active]
+	p := active
 	for len(x) > 0 {
 		k := min(len(x), chunkLen)
 		xs, ds, t := x[:k], dst[:k], buf[:k]
 		for i, v := range xs {
 			t[i] = -abs32(v)
 		}
-		exp(t, t, 0)
+		expPath(p, t, t, 0)
 		for i, v := range xs {
 			e := t[i]
 			num := e
@@ -133,7 +133,7 @@ func sigmoidGo(dst, x []float32) {
 
 func geluTanhGo(dst, x []float32) {
 	var buf [chunkLen]float32
-	exp := expImpl[active]
+	p := active
 	for len(x) > 0 {
 		k := min(len(x), chunkLen)
 		xs, ds, t := x[:k], dst[:k], buf[:k]
@@ -142,7 +142,7 @@ func geluTanhGo(dst, x []float32) {
 			z := (geluC * v) * (geluA*(v*v) + 1)
 			t[i] = -2 * abs32(z)
 		}
-		exp(t, t, 0)
+		expPath(p, t, t, 0)
 		for i, v := range xs {
 			v = max(v, geluMin)
 			e := t[i]
@@ -167,7 +167,7 @@ func SoftmaxRow(dst, x []float32) {
 		return
 	}
 	m := Max(x)
-	s := expImpl[active](dst, x, -m)
+	s := expPath(active, dst, x, -m)
 	Scale(dst, 1/s, dst)
 }
 
@@ -181,11 +181,11 @@ func LogSoftmaxRow(dst, x []float32) {
 	}
 	m := Max(x)
 	var buf [chunkLen]float32
-	exp := expImpl[active]
+	p := active
 	var s float64
 	for lo := 0; lo < len(x); lo += chunkLen {
 		hi := min(lo+chunkLen, len(x))
-		s += float64(exp(buf[:hi-lo], x[lo:hi], -m))
+		s += float64(expPath(p, buf[:hi-lo], x[lo:hi], -m))
 	}
 	ls := float32(math.Log(s))
 	for i, v := range x {

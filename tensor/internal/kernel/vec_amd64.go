@@ -73,3 +73,25 @@ func init() {
 	addImpl[AVX2], addImpl[AVX512] = addAVX2, addAVX512
 	mulImpl[AVX2], mulImpl[AVX512] = mulAVX2, mulAVX512
 }
+
+//go:noescape
+func expAVX2(dst, x []float32, shift float32) float32
+
+//go:noescape
+func expAVX512(dst, x []float32, shift float32) float32
+
+func init() {
+	expImpl[AVX2], expImpl[AVX512] = expAVX2, expAVX512
+}
+
+// expPath is expImpl[p] as a direct call, so that escape analysis sees that the slices do
+// not escape and callers may pass stack buffers.
+func expPath(p Path, dst, x []float32, shift float32) float32 {
+	switch p {
+	case AVX512:
+		return expAVX512(dst, x, shift)
+	case AVX2:
+		return expAVX2(dst, x, shift)
+	}
+	return expShiftSumGeneric(dst, x, shift)
+}

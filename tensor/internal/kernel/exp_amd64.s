@@ -1,0 +1,328 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// The exponential in AVX2+FMA and AVX-512F: the algorithm of exp.go, lane by lane.
+//
+//   x  = min(max(x + shift, −104), 89)     NaN passes: x is the operand returned on NaN
+//   t  = x·log2e + 1.5·2^23                fused; the low mantissa bits of t hold n = round(x·log2e)
+//   n  = t − 1.5·2^23
+//   r  = x − n·ln2Hi − n·ln2Lo              two fused steps
+//   q  = c7, then q = q·r + c6 … c2         Horner
+//   p  = (q·r² + r) + 1                     e^r
+//   k  = bits(t) − bits(1.5·2^23)           the integer n
+//   y  = p · 2^(k>>1) · 2^(k−(k>>1))        exponent fields built by shifts; 127<<23 = bits(1.0)
+//
+// Go operand order: "VFMADD213PS c, b, a" is a = a·b + c, "VFNMADD231PS c, b, a" is
+// a = a − b·c, "VMINPS x, y, d" is d = y < x ? y : x (x on NaN).
+
+DATA expConst<>+0(SB)/4, $0x42b20000  // 89.0, upper clamp
+DATA expConst<>+4(SB)/4, $0xc2d00000  // -104.0, lower clamp
+DATA expConst<>+8(SB)/4, $0x3fb8aa3b  // log2(e)
+DATA expConst<>+12(SB)/4, $0x4b400000 // 1.5·2^23, the rounding constant
+DATA expConst<>+16(SB)/4, $0x3f318000 // ln2Hi = 355/512
+DATA expConst<>+20(SB)/4, $0xb95e8083 // ln2Lo = ln2 − ln2Hi
+DATA expConst<>+24(SB)/4, $0x39500d01 // c7 = 1/5040
+DATA expConst<>+28(SB)/4, $0x3ab60b61 // c6 = 1/720
+DATA expConst<>+32(SB)/4, $0x3c088889 // c5 = 1/120
+DATA expConst<>+36(SB)/4, $0x3d2aaaab // c4 = 1/24
+DATA expConst<>+40(SB)/4, $0x3e2aaaab // c3 = 1/6
+DATA expConst<>+44(SB)/4, $0x3f000000 // c2 = 1/2
+DATA expConst<>+48(SB)/4, $0x3f800000 // 1.0, also 127<<23
+GLOBL expConst<>(SB), RODATA|NOPTR, $52
+
+// c7…c3 eight times over, memory operands of the AVX2 Horner steps (AVX2 has too few
+// registers to hold every constant).
+DATA expYC7<>+0(SB)/4, $0x39500d01
+DATA expYC7<>+4(SB)/4, $0x39500d01
+DATA expYC7<>+8(SB)/4, $0x39500d01
+DATA expYC7<>+12(SB)/4, $0x39500d01
+DATA expYC7<>+16(SB)/4, $0x39500d01
+DATA expYC7<>+20(SB)/4, $0x39500d01
+DATA expYC7<>+24(SB)/4, $0x39500d01
+DATA expYC7<>+28(SB)/4, $0x39500d01
+GLOBL expYC7<>(SB), RODATA|NOPTR, $32
+
+DATA expYC6<>+0(SB)/4, $0x3ab60b61
+DATA expYC6<>+4(SB)/4, $0x3ab60b61
+DATA expYC6<>+8(SB)/4, $0x3ab60b61
+DATA expYC6<>+12(SB)/4, $0x3ab60b61
+DATA expYC6<>+16(SB)/4, $0x3ab60b61
+DATA expYC6<>+20(SB)/4, $0x3ab60b61
+DATA expYC6<>+24(SB)/4, $0x3ab60b61
+DATA expYC6<>+28(SB)/4, $0x3ab60b61
+GLOBL expYC6<>(SB), RODATA|NOPTR, $32
+
+DATA expYC5<>+0(SB)/4, $0x3c088889
+DATA expYC5<>+4(SB)/4, $0x3c088889
+DATA expYC5<>+8(SB)/4, $0x3c088889
+DATA expYC5<>+12(SB)/4, $0x3c088889
+DATA expYC5<>+16(SB)/4, $0x3c088889
+DATA expYC5<>+20(SB)/4, $0x3c088889
+DATA expYC5<>+24(SB)/4, $0x3c088889
+DATA expYC5<>+28(SB)/4, $0x3c088889
+GLOBL expYC5<>(SB), RODATA|NOPTR, $32
+
+DATA expYC4<>+0(SB)/4, $0x3d2aaaab
+DATA expYC4<>+4(SB)/4, $0x3d2aaaab
+DATA expYC4<>+8(SB)/4, $0x3d2aaaab
+DATA expYC4<>+12(SB)/4, $0x3d2aaaab
+DATA expYC4<>+16(SB)/4, $0x3d2aaaab
+DATA expYC4<>+20(SB)/4, $0x3d2aaaab
+DATA expYC4<>+24(SB)/4, $0x3d2aaaab
+DATA expYC4<>+28(SB)/4, $0x3d2aaaab
+GLOBL expYC4<>(SB), RODATA|NOPTR, $32
+
+DATA expYC3<>+0(SB)/4, $0x3e2aaaab
+DATA expYC3<>+4(SB)/4, $0x3e2aaaab
+DATA expYC3<>+8(SB)/4, $0x3e2aaaab
+DATA expYC3<>+12(SB)/4, $0x3e2aaaab
+DATA expYC3<>+16(SB)/4, $0x3e2aaaab
+DATA expYC3<>+20(SB)/4, $0x3e2aaaab
+DATA expYC3<>+24(SB)/4, $0x3e2aaaab
+DATA expYC3<>+28(SB)/4, $0x3e2aaaab
+GLOBL expYC3<>(SB), RODATA|NOPTR, $32
+
+// tailMask8+32−4m holds m all-ones lanes followed by zero lanes: the AVX2 tail mask for m < 8.
+DATA tailMask8<>+0(SB)/4, $0xffffffff
+DATA tailMask8<>+4(SB)/4, $0xffffffff
+DATA tailMask8<>+8(SB)/4, $0xffffffff
+DATA tailMask8<>+12(SB)/4, $0xffffffff
+DATA tailMask8<>+16(SB)/4, $0xffffffff
+DATA tailMask8<>+20(SB)/4, $0xffffffff
+DATA tailMask8<>+24(SB)/4, $0xffffffff
+DATA tailMask8<>+28(SB)/4, $0xffffffff
+DATA tailMask8<>+32(SB)/4, $0x00000000
+DATA tailMask8<>+36(SB)/4, $0x00000000
+DATA tailMask8<>+40(SB)/4, $0x00000000
+DATA tailMask8<>+44(SB)/4, $0x00000000
+DATA tailMask8<>+48(SB)/4, $0x00000000
+DATA tailMask8<>+52(SB)/4, $0x00000000
+DATA tailMask8<>+56(SB)/4, $0x00000000
+DATA tailMask8<>+60(SB)/4, $0x00000000
+GLOBL tailMask8<>(SB), RODATA|NOPTR, $64
+
+// EXPY computes e^x for the eight lanes of x into q; it clobbers x, t, n and r2. It expects
+// Y7 = 89, Y8 = −104, Y9 = log2e, Y10 = 1.5·2^23, Y11 = ln2Hi, Y12 = ln2Lo, Y13 = 1, Y14 = c2.
+#define EXPY(x, t, n, q, r2) \
+	VMINPS x, Y7, x; \
+	VMAXPS x, Y8, x; \
+	VMOVAPS x, t; \
+	VFMADD213PS Y10, Y9, t; \
+	VSUBPS Y10, t, n; \
+	VFNMADD231PS Y11, n, x; \
+	VFNMADD231PS Y12, n, x; \
+	VMOVUPS expYC7<>(SB), q; \
+	VFMADD213PS expYC6<>(SB), x, q; \
+	VFMADD213PS expYC5<>(SB), x, q; \
+	VFMADD213PS expYC4<>(SB), x, q; \
+	VFMADD213PS expYC3<>(SB), x, q; \
+	VFMADD213PS Y14, x, q; \
+	VMULPS x, x, r2; \
+	VFMADD213PS x, r2, q; \
+	VADDPS Y13, q, q; \
+	VPSUBD Y10, t, t; \
+	VPSRAD $1, t, n; \
+	VPSLLD $23, t, t; \
+	VPSLLD $23, n, n; \
+	VPSUBD n, t, t; \
+	VPADDD Y13, n, n; \
+	VPADDD Y13, t, t; \
+	VMULPS n, q, q; \
+	VMULPS t, q, q
+
+// EXPCONSTY loads the constants of EXPY.
+#define EXPCONSTY \
+	VBROADCASTSS expConst<>+0(SB), Y7; \
+	VBROADCASTSS expConst<>+4(SB), Y8; \
+	VBROADCASTSS expConst<>+8(SB), Y9; \
+	VBROADCASTSS expConst<>+12(SB), Y10; \
+	VBROADCASTSS expConst<>+16(SB), Y11; \
+	VBROADCASTSS expConst<>+20(SB), Y12; \
+	VBROADCASTSS expConst<>+48(SB), Y13; \
+	VBROADCASTSS expConst<>+44(SB), Y14
+
+// EXPZ is EXPY on sixteen lanes, with every constant in a register: Z17 = 89, Z18 = −104,
+// Z19 = log2e, Z20 = 1.5·2^23, Z21 = ln2Hi, Z22 = ln2Lo, Z23 = 1, Z24…Z29 = c2…c7.
+#define EXPZ(x, t, n, q, r2) \
+	VMINPS x, Z17, x; \
+	VMAXPS x, Z18, x; \
+	VMOVAPS x, t; \
+	VFMADD213PS Z20, Z19, t; \
+	VSUBPS Z20, t, n; \
+	VFNMADD231PS Z21, n, x; \
+	VFNMADD231PS Z22, n, x; \
+	VMOVAPS Z29, q; \
+	VFMADD213PS Z28, x, q; \
+	VFMADD213PS Z27, x, q; \
+	VFMADD213PS Z26, x, q; \
+	VFMADD213PS Z25, x, q; \
+	VFMADD213PS Z24, x, q; \
+	VMULPS x, x, r2; \
+	VFMADD213PS x, r2, q; \
+	VADDPS Z23, q, q; \
+	VPSUBD Z20, t, t; \
+	VPSRAD $1, t, n; \
+	VPSLLD $23, t, t; \
+	VPSLLD $23, n, n; \
+	VPSUBD n, t, t; \
+	VPADDD Z23, n, n; \
+	VPADDD Z23, t, t; \
+	VMULPS n, q, q; \
+	VMULPS t, q, q
+
+// ZEROHIGHZ clears Z16…Z29 before returning: VZEROUPPER does not reach Z16–Z31, and
+// registers left with non-zero upper halves can keep the processor in its dirty-upper state,
+// slowing the SSE code that runs next.
+#define ZEROHIGHZ \
+	VPXORD Z16, Z16, Z16; \
+	VPXORD Z17, Z17, Z17; \
+	VPXORD Z18, Z18, Z18; \
+	VPXORD Z19, Z19, Z19; \
+	VPXORD Z20, Z20, Z20; \
+	VPXORD Z21, Z21, Z21; \
+	VPXORD Z22, Z22, Z22; \
+	VPXORD Z23, Z23, Z23; \
+	VPXORD Z24, Z24, Z24; \
+	VPXORD Z25, Z25, Z25; \
+	VPXORD Z26, Z26, Z26; \
+	VPXORD Z27, Z27, Z27; \
+	VPXORD Z28, Z28, Z28; \
+	VPXORD Z29, Z29, Z29
+
+// EXPCONSTZ loads the constants of EXPZ.
+#define EXPCONSTZ \
+	VBROADCASTSS expConst<>+0(SB), Z17; \
+	VBROADCASTSS expConst<>+4(SB), Z18; \
+	VBROADCASTSS expConst<>+8(SB), Z19; \
+	VBROADCASTSS expConst<>+12(SB), Z20; \
+	VBROADCASTSS expConst<>+16(SB), Z21; \
+	VBROADCASTSS expConst<>+20(SB), Z22; \
+	VBROADCASTSS expConst<>+48(SB), Z23; \
+	VBROADCASTSS expConst<>+44(SB), Z24; \
+	VBROADCASTSS expConst<>+40(SB), Z25; \
+	VBROADCASTSS expConst<>+36(SB), Z26; \
+	VBROADCASTSS expConst<>+32(SB), Z27; \
+	VBROADCASTSS expConst<>+28(SB), Z28; \
+	VBROADCASTSS expConst<>+24(SB), Z29
+
+// func expAVX2(dst, x []float32, shift float32) float32
+// dst[i] = e^(x[i]+shift); returns the sum of dst in one vector accumulator (masked-off tail
+// lanes cleared), reduced across lanes at the end.
+TEXT ·expAVX2(SB), NOSPLIT, $0-60
+	MOVQ dst_base+0(FP), DI
+	MOVQ x_base+24(FP), SI
+	MOVQ x_len+32(FP), CX
+	VBROADCASTSS shift+48(FP), Y6
+	EXPCONSTY
+	VXORPS Y5, Y5, Y5
+
+exp2_8:
+	CMPQ CX, $8
+	JLT  exp2_tail
+	VMOVUPS (SI), Y0
+	VADDPS Y6, Y0, Y0
+	EXPY(Y0, Y1, Y2, Y3, Y4)
+	VMOVUPS Y3, (DI)
+	VADDPS Y3, Y5, Y5
+	ADDQ $32, SI
+	ADDQ $32, DI
+	SUBQ $8, CX
+	JMP  exp2_8
+
+exp2_tail:
+	TESTQ CX, CX
+	JEQ   exp2_done
+	LEAQ tailMask8<>+32(SB), AX
+	SHLQ $2, CX
+	SUBQ CX, AX
+	VMOVDQU (AX), Y15
+	VMASKMOVPS (SI), Y15, Y0
+	VADDPS Y6, Y0, Y0
+	EXPY(Y0, Y1, Y2, Y3, Y4)
+	VMASKMOVPS Y3, Y15, (DI)
+	VANDPS Y15, Y3, Y3
+	VADDPS Y3, Y5, Y5
+
+exp2_done:
+	VMOVAPS Y5, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPS X1, X0, X0
+	VMOVHLPS X0, X0, X1
+	VADDPS X1, X0, X0
+	VMOVSHDUP X0, X1
+	VADDSS X1, X0, X0
+	VZEROUPPER
+	MOVSS X0, ret+56(FP)
+	RET
+
+// func expAVX512(dst, x []float32, shift float32) float32
+// Two vectors per step (sums in Z10 and Z11), then one-vector steps and the masked tail into
+// Z10; the sum is Z10+Z11 reduced across lanes.
+TEXT ·expAVX512(SB), NOSPLIT, $0-60
+	MOVQ dst_base+0(FP), DI
+	MOVQ x_base+24(FP), SI
+	MOVQ x_len+32(FP), CX
+	VBROADCASTSS shift+48(FP), Z16
+	EXPCONSTZ
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+
+exp5_32:
+	CMPQ CX, $32
+	JLT  exp5_16
+	VMOVUPS (SI), Z0
+	VMOVUPS 64(SI), Z5
+	VADDPS Z16, Z0, Z0
+	VADDPS Z16, Z5, Z5
+	EXPZ(Z0, Z1, Z2, Z3, Z4)
+	EXPZ(Z5, Z6, Z7, Z8, Z9)
+	VMOVUPS Z3, (DI)
+	VMOVUPS Z8, 64(DI)
+	VADDPS Z3, Z10, Z10
+	VADDPS Z8, Z11, Z11
+	ADDQ $128, SI
+	ADDQ $128, DI
+	SUBQ $32, CX
+	JMP  exp5_32
+
+exp5_16:
+	CMPQ CX, $16
+	JLT  exp5_tail
+	VMOVUPS (SI), Z0
+	VADDPS Z16, Z0, Z0
+	EXPZ(Z0, Z1, Z2, Z3, Z4)
+	VMOVUPS Z3, (DI)
+	VADDPS Z3, Z10, Z10
+	ADDQ $64, SI
+	ADDQ $64, DI
+	SUBQ $16, CX
+	JMP  exp5_16
+
+exp5_tail:
+	TESTQ CX, CX
+	JEQ   exp5_done
+	MOVL $1, AX
+	SHLL CX, AX
+	DECL AX
+	KMOVW AX, K1
+	VMOVUPS.Z (SI), K1, Z0
+	VADDPS Z16, Z0, Z0
+	EXPZ(Z0, Z1, Z2, Z3, Z4)
+	VMOVUPS Z3, K1, (DI)
+	VADDPS Z3, Z10, K1, Z10
+
+exp5_done:
+	VADDPS Z11, Z10, Z0
+	VEXTRACTF64X4 $1, Z0, Y1
+	VADDPS Y1, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPS X1, X0, X0
+	VMOVHLPS X0, X0, X1
+	VADDPS X1, X0, X0
+	VMOVSHDUP X0, X1
+	VADDSS X1, X0, X0
+	ZEROHIGHZ
+	VZEROUPPER
+	MOVSS X0, ret+56(FP)
+	RET
