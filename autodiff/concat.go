@@ -1,6 +1,9 @@
 package autodiff
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Concat joins xs along axis; every operand must have the same shape except along axis.
 func (tp *Tape) Concat(axis int, xs ...*Var) *Var {
@@ -75,7 +78,7 @@ func (tp *Tape) Split(x *Var, axis int, sizes ...int) []*Var {
 		sum += s
 	}
 	if sum != x.Value.Dim(axis) {
-		panic(fmt.Sprintf("autodiff: Split: sizes %v for axis %d of shape %v", sizes, axis, x.Value.Shape()))
+		panic(fmt.Sprintf("autodiff: Split: sizes %v for axis %d of shape %v", slices.Clone(sizes), axis, x.Value.Shape()))
 	}
 	var parts []*Var
 	if tp == nil {

@@ -1,6 +1,9 @@
 package autodiff
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Transpose returns x with its last two axes swapped (a copy).
 func (tp *Tape) Transpose(x *Var) *Var {
@@ -25,7 +28,7 @@ func (tp *Tape) Permute(x *Var, axes ...int) *Var {
 	bad := len(axes) != r
 	for _, a := range axes {
 		if bad || a < 0 || a >= r || seen[a] {
-			panic(fmt.Sprintf("autodiff: Permute: axes %v for shape %v", axes, shape))
+			panic(fmt.Sprintf("autodiff: Permute: axes %v for shape %v", slices.Clone(axes), shape))
 		}
 		seen[a] = true
 	}

@@ -1,13 +1,16 @@
 package autodiff
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Reshape returns x with a new shape and the same elements in row-major order; the value is a
 // view of x's data. One dimension may be -1, meaning whatever size makes the counts agree.
 func (tp *Tape) Reshape(x *Var, shape ...int) *Var {
 	var s [maxRank]int
 	if len(shape) > maxRank {
-		panic(fmt.Sprintf("autodiff: Reshape: %v to %v: rank above %d", x.Value.Shape(), shape, maxRank))
+		panic(fmt.Sprintf("autodiff: Reshape: %v to %v: rank above %d", x.Value.Shape(), slices.Clone(shape), maxRank))
 	}
 	copy(s[:], shape)
 	infer, n := -1, 1
@@ -17,7 +20,7 @@ func (tp *Tape) Reshape(x *Var, shape ...int) *Var {
 			continue
 		}
 		if d < 0 {
-			panic(fmt.Sprintf("autodiff: Reshape: %v to %v", x.Value.Shape(), shape))
+			panic(fmt.Sprintf("autodiff: Reshape: %v to %v", x.Value.Shape(), slices.Clone(shape)))
 		}
 		n *= d
 	}
@@ -26,7 +29,7 @@ func (tp *Tape) Reshape(x *Var, shape ...int) *Var {
 		n *= s[infer]
 	}
 	if n != x.Value.Len() {
-		panic(fmt.Sprintf("autodiff: Reshape: %v (%d elements) to %v", x.Value.Shape(), x.Value.Len(), shape))
+		panic(fmt.Sprintf("autodiff: Reshape: %v (%d elements) to %v", x.Value.Shape(), x.Value.Len(), slices.Clone(shape)))
 	}
 	rec := tp.recording(x.RequiresGrad)
 	out := tp.newVar(tp.view(x.Value, s[:len(shape)]...), rec)

@@ -208,22 +208,26 @@ func (tp *Tape) newVar(value *tensor.Tensor, requiresGrad bool) *Var {
 // unspecified: the caller overwrites every element.
 func (tp *Tape) buf(shape ...int) *tensor.Tensor {
 	if tp == nil {
-		return tensor.New(shape...)
+		return newTensor(shape)
 	}
 	if tp.nbuf < len(tp.bufs) {
 		t := tp.bufs[tp.nbuf]
 		if !slices.Equal(t.Shape(), shape) {
-			t = tensor.New(shape...)
+			t = newTensor(shape)
 			tp.bufs[tp.nbuf] = t
 		}
 		tp.nbuf++
 		return t
 	}
-	t := tensor.New(shape...)
+	t := newTensor(shape)
 	tp.bufs = append(tp.bufs, t)
 	tp.nbuf++
 	return t
 }
+
+// newTensor allocates a zero tensor of the given shape. It copies shape first, so that callers'
+// shapes (often stack arrays) do not escape to the heap through tensor.New.
+func newTensor(shape []int) *tensor.Tensor { return tensor.New(slices.Clone(shape)...) }
 
 // zeros returns a zero-filled tensor of the given shape from the tape's storage.
 func (tp *Tape) zeros(shape ...int) *tensor.Tensor {
@@ -238,18 +242,18 @@ func (tp *Tape) zeros(shape ...int) *tensor.Tensor {
 // matching view of the same data is available.
 func (tp *Tape) view(src *tensor.Tensor, shape ...int) *tensor.Tensor {
 	if tp == nil || src.Len() == 0 {
-		return src.Reshape(shape...)
+		return src.Reshape(slices.Clone(shape)...)
 	}
 	if tp.nview < len(tp.views) {
 		t := tp.views[tp.nview]
 		if !slices.Equal(t.Shape(), shape) || unsafe.SliceData(t.Data()) != unsafe.SliceData(src.Data()) || t.Len() != src.Len() {
-			t = src.Reshape(shape...)
+			t = src.Reshape(slices.Clone(shape)...)
 			tp.views[tp.nview] = t
 		}
 		tp.nview++
 		return t
 	}
-	t := src.Reshape(shape...)
+	t := src.Reshape(slices.Clone(shape)...)
 	tp.views = append(tp.views, t)
 	tp.nview++
 	return t
