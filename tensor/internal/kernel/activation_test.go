@@ -214,3 +214,26 @@ func TestSoftmaxRow(t *testing.T) {
 		}
 	})
 }
+
+// TestActivationLengths runs every activation in place on the awkward lengths and offsets and
+// compares with the float64 reference, so that every tail shape of every path is exercised.
+func TestActivationLengths(t *testing.T) {
+	forPaths(t, func(t *testing.T, p Path) {
+		rng := rand.New(rand.NewPCG(13, uint64(p)))
+		for _, c := range activationCases {
+			for _, n := range vecLengths {
+				for off := range 4 {
+					x := randVec(rng, n, off, 6)
+					ref := append([]float32(nil), x...)
+					c.f(x, x)
+					for i, v := range ref {
+						r := c.ref(float64(v))
+						if d := math.Abs(float64(x[i]) - r); d > c.tol(float64(v), r) {
+							t.Fatalf("%s n=%d off=%d: in place (%v) = %v, float64 %v", c.name, n, off, v, x[i], r)
+						}
+					}
+				}
+			}
+		}
+	})
+}

@@ -31,6 +31,21 @@ DATA expConst<>+44(SB)/4, $0x3f000000 // c2 = 1/2
 DATA expConst<>+48(SB)/4, $0x3f800000 // 1.0, also 127<<23
 GLOBL expConst<>(SB), RODATA|NOPTR, $52
 
+// Constants of the activations (activation.go): the tanh polynomial P0…P5, its threshold,
+// √(2/π), GELU's cubic coefficient, GELU's lower clamp and the sign bit.
+DATA actConst<>+0(SB)/4, $0xbeaaaaaa  // tanhP0
+DATA actConst<>+4(SB)/4, $0x3e08885e  // tanhP1
+DATA actConst<>+8(SB)/4, $0xbd5cff4a  // tanhP2
+DATA actConst<>+12(SB)/4, $0x3cb21839 // tanhP3
+DATA actConst<>+16(SB)/4, $0xbc077c98 // tanhP4
+DATA actConst<>+20(SB)/4, $0x3b11aff8 // tanhP5
+DATA actConst<>+24(SB)/4, $0x3f200000 // tanhSmall = 0.625
+DATA actConst<>+28(SB)/4, $0x3f4c422a // geluC = √(2/π)
+DATA actConst<>+32(SB)/4, $0x3d372713 // geluA = 0.044715
+DATA actConst<>+36(SB)/4, $0xc1a00000 // geluMin = −20
+DATA actConst<>+40(SB)/4, $0x80000000 // sign bit
+GLOBL actConst<>(SB), RODATA|NOPTR, $44
+
 // c7…c3 eight times over, memory operands of the AVX2 Horner steps (AVX2 has too few
 // registers to hold every constant).
 DATA expYC7<>+0(SB)/4, $0x39500d01
@@ -171,7 +186,7 @@ GLOBL tailMask8<>(SB), RODATA|NOPTR, $64
 	VMULPS n, q, q; \
 	VMULPS t, q, q
 
-// ZEROHIGHZ clears Z16…Z29 before returning: VZEROUPPER does not reach Z16–Z31, and
+// ZEROHIGHZ clears Z16…Z31 before returning: VZEROUPPER does not reach Z16–Z31, and
 // registers left with non-zero upper halves can keep the processor in its dirty-upper state,
 // slowing the SSE code that runs next.
 #define ZEROHIGHZ \
@@ -188,7 +203,9 @@ GLOBL tailMask8<>(SB), RODATA|NOPTR, $64
 	VPXORD Z26, Z26, Z26; \
 	VPXORD Z27, Z27, Z27; \
 	VPXORD Z28, Z28, Z28; \
-	VPXORD Z29, Z29, Z29
+	VPXORD Z29, Z29, Z29; \
+	VPXORD Z30, Z30, Z30; \
+	VPXORD Z31, Z31, Z31
 
 // EXPCONSTZ loads the constants of EXPZ.
 #define EXPCONSTZ \
@@ -326,3 +343,124 @@ exp5_done:
 	VZEROUPPER
 	MOVSS X0, ret+56(FP)
 	RET
+
+// UNARYZ is the loop of the AVX-512 activations: BODY maps x in Z5 to the result in Z3, on
+// sixteen lanes per step and a masked tail. Pointers: SI = x, DI = dst, CX = len.
+#define UNARYZ(BODY, L16, TAIL, DONE) \
+L16: \
+	CMPQ CX, $16; \
+	JLT  TAIL; \
+	VMOVUPS (SI), Z5; \
+	BODY; \
+	VMOVUPS Z3, (DI); \
+	ADDQ $64, SI; \
+	ADDQ $64, DI; \
+	SUBQ $16, CX; \
+	JMP  L16; \
+TAIL: \
+	TESTQ CX, CX; \
+	JEQ   DONE; \
+	MOVL $1, AX; \
+	SHLL CX, AX; \
+	DECL AX; \
+	KMOVW AX, K1; \
+	VMOVUPS.Z (SI), K1, Z5; \
+	BODY; \
+	VMOVUPS Z3, K1, (DI); \
+DONE: \
+	ZEROHIGHZ; \
+	VZEROUPPER; \
+	RET
+
+// SIGMOIDZ: e = e^(−|x|) (x with its sign bit set), then (x < 0 ? e : 1)/(1 + e).
+// Z30 = sign bit, Z31 = 0.
+#define SIGMOIDZ \
+	VPORD Z30, Z5, Z0; \
+	EXPZ(Z0, Z1, Z2, Z3, Z4); \
+	VADDPS Z23, Z3, Z6; \
+	VMOVAPS Z23, Z7; \
+	VCMPPS $1, Z31, Z5, K2; \
+	VMOVAPS Z3, K2, Z7; \
+	VDIVPS Z6, Z7, Z3
+
+// TANHZ: for |x| ≥ 0.625, sign(x)·(1−e)/(1+e) with e = e^(−2|x|); below, x + x·s·P(s) with
+// s = x². Z10…Z15 = P0…P5, Z16 = 0.625, Z30 = sign bit.
+#define TANHZ \
+	VPANDND Z5, Z30, Z6; \
+	VADDPS Z6, Z6, Z0; \
+	VPORD Z30, Z0, Z0; \
+	EXPZ(Z0, Z1, Z2, Z3, Z4); \
+	VSUBPS Z3, Z23, Z7; \
+	VADDPS Z23, Z3, Z8; \
+	VDIVPS Z8, Z7, Z7; \
+	VPANDD Z30, Z5, Z8; \
+	VPORD Z8, Z7, Z7; \
+	VMULPS Z5, Z5, Z8; \
+	VMOVAPS Z15, Z9; \
+	VFMADD213PS Z14, Z8, Z9; \
+	VFMADD213PS Z13, Z8, Z9; \
+	VFMADD213PS Z12, Z8, Z9; \
+	VFMADD213PS Z11, Z8, Z9; \
+	VFMADD213PS Z10, Z8, Z9; \
+	VMULPS Z8, Z5, Z8; \
+	VFMADD213PS Z5, Z8, Z9; \
+	VCMPPS $1, Z16, Z6, K2; \
+	VMOVAPS Z9, K2, Z7; \
+	VMOVAPS Z7, Z3
+
+// GELUZ: x = max(x, −20); z = (C·x)·(A·x² + 1); e = e^(−2|z|);
+// x·((x < 0 ? e : 1)/(1 + e)). Z10 = C, Z11 = A, Z12 = −20, Z30 = sign bit, Z31 = 0.
+#define GELUZ \
+	VMAXPS Z5, Z12, Z5; \
+	VMULPS Z5, Z5, Z6; \
+	VFMADD213PS Z23, Z11, Z6; \
+	VMULPS Z10, Z5, Z7; \
+	VMULPS Z6, Z7, Z7; \
+	VADDPS Z7, Z7, Z0; \
+	VPORD Z30, Z0, Z0; \
+	EXPZ(Z0, Z1, Z2, Z3, Z4); \
+	VADDPS Z23, Z3, Z6; \
+	VMOVAPS Z23, Z8; \
+	VCMPPS $1, Z31, Z5, K2; \
+	VMOVAPS Z3, K2, Z8; \
+	VDIVPS Z6, Z8, Z8; \
+	VMULPS Z8, Z5, Z3
+
+// func sigmoidAVX512(dst, x []float32)
+TEXT ·sigmoidAVX512(SB), NOSPLIT, $0-48
+	MOVQ dst_base+0(FP), DI
+	MOVQ x_base+24(FP), SI
+	MOVQ x_len+32(FP), CX
+	EXPCONSTZ
+	VPBROADCASTD actConst<>+40(SB), Z30
+	VPXORD Z31, Z31, Z31
+	UNARYZ(SIGMOIDZ, sig5_16, sig5_tail, sig5_done)
+
+// func tanhAVX512(dst, x []float32)
+TEXT ·tanhAVX512(SB), NOSPLIT, $0-48
+	MOVQ dst_base+0(FP), DI
+	MOVQ x_base+24(FP), SI
+	MOVQ x_len+32(FP), CX
+	EXPCONSTZ
+	VBROADCASTSS actConst<>+0(SB), Z10
+	VBROADCASTSS actConst<>+4(SB), Z11
+	VBROADCASTSS actConst<>+8(SB), Z12
+	VBROADCASTSS actConst<>+12(SB), Z13
+	VBROADCASTSS actConst<>+16(SB), Z14
+	VBROADCASTSS actConst<>+20(SB), Z15
+	VBROADCASTSS actConst<>+24(SB), Z16
+	VPBROADCASTD actConst<>+40(SB), Z30
+	UNARYZ(TANHZ, tanh5_16, tanh5_tail, tanh5_done)
+
+// func geluTanhAVX512(dst, x []float32)
+TEXT ·geluTanhAVX512(SB), NOSPLIT, $0-48
+	MOVQ dst_base+0(FP), DI
+	MOVQ x_base+24(FP), SI
+	MOVQ x_len+32(FP), CX
+	EXPCONSTZ
+	VBROADCASTSS actConst<>+28(SB), Z10
+	VBROADCASTSS actConst<>+32(SB), Z11
+	VBROADCASTSS actConst<>+36(SB), Z12
+	VPBROADCASTD actConst<>+40(SB), Z30
+	VPXORD Z31, Z31, Z31
+	UNARYZ(GELUZ, gelu5_16, gelu5_tail, gelu5_done)

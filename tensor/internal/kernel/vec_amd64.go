@@ -80,8 +80,20 @@ func expAVX2(dst, x []float32, shift float32) float32
 //go:noescape
 func expAVX512(dst, x []float32, shift float32) float32
 
+//go:noescape
+func sigmoidAVX512(dst, x []float32)
+
+//go:noescape
+func tanhAVX512(dst, x []float32)
+
+//go:noescape
+func geluTanhAVX512(dst, x []float32)
+
 func init() {
 	expImpl[AVX2], expImpl[AVX512] = expAVX2, expAVX512
+	sigmoidImpl[AVX512] = sigmoidAVX512
+	tanhImpl[AVX512] = tanhAVX512
+	geluImpl[AVX512] = geluTanhAVX512
 }
 
 // expPath is expImpl[p] as a direct call, so that escape analysis sees that the slices do
