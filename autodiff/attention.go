@@ -3,6 +3,8 @@ package autodiff
 import (
 	"fmt"
 	"math"
+
+	"github.com/tenet-ml/tenet/tensor"
 )
 
 // Attention returns scaled dot-product attention softmax(q·kᵀ/√D)·v with a fused backward
@@ -142,109 +144,62 @@ func (L *attnLayout) limit(i int) int {
 	return min(L.tk, i+L.tk-L.t+1)
 }
 
-// attentionForward: for each (b, h) and query i, p = softmax(q_i·k_j·scale over j < limit),
-// saved in probs (B, H, T, Tk) with zeros beyond the limit, and out_i = Σ_j p_j v_j.
+// attentionForward: for each (b, h), S = Q·Kᵀ·scale (T×Tk), P = softmax of each row over its
+// first limit(i) keys (zeros beyond), saved in probs (B, H, T, Tk), and O = P·V. The products
+// run as strided matrix products on the operands in place.
 func attentionForward(out, probs, q, k, v []float32, L *attnLayout) {
-	d := L.d
+	t, tk, d := L.t, L.tk, L.d
 	scale := float32(1 / math.Sqrt(float64(d)))
 	for b := range L.b {
 		for h := range L.h {
-			for i := range L.t {
-				p := probs[((b*L.h+h)*L.t+i)*L.tk:][:L.tk]
-				qi := q[L.q.at(b, h, i):][:d]
+			p := probs[(b*L.h+h)*t*tk:][:t*tk]
+			tensor.Gemm(false, true, t, tk, d, scale, q[L.q.at(b, h, 0):], L.q.t, k[L.k.at(b, h, 0):], L.k.t, 0, p, tk)
+			for i := range t {
+				row := p[i*tk : (i+1)*tk]
 				lim := L.limit(i)
-				m := float32(math.Inf(-1))
-				for j := range lim {
-					kj := k[L.k.at(b, h, j):][:d]
-					var s float32
-					for x, qv := range qi {
-						s += qv * kj[x]
-					}
-					s *= scale
-					p[j] = s
-					m = max(m, s)
-				}
-				var sum float32
-				for j := range lim {
-					e := float32(math.Exp(float64(p[j] - m)))
-					p[j] = e
-					sum += e
-				}
-				inv := 1 / sum
-				oi := out[L.o.at(b, h, i):][:d]
-				clear(oi)
-				for j := range lim {
-					p[j] *= inv
-					pj := p[j]
-					vj := v[L.v.at(b, h, j):][:d]
-					for x, vv := range vj {
-						oi[x] += pj * vv
-					}
-				}
-				clear(p[lim:])
+				softmaxRow(row[:lim], row[:lim])
+				clear(row[lim:])
 			}
+			tensor.Gemm(false, false, t, d, tk, 1, p, tk, v[L.v.at(b, h, 0):], L.v.t, 0, out[L.o.at(b, h, 0):], L.o.t)
 		}
 	}
 }
 
-// attentionBackward: with dO_i the output gradient of query i,
+// attentionBackward: with dO the output gradient of one (b, h),
 //
-//	dp_j = dO_i·v_j,  dv_j += p_j dO_i,  ds_j = p_j (dp_j − Σ_l p_l dp_l),
-//	dq_i += scale Σ_j ds_j k_j,  dk_j += scale ds_j q_i.
+//	dP = dO·Vᵀ,  dV += Pᵀ·dO,  dS = P ⊙ (dP − rowsum(P ⊙ dP))·scale,
+//	dQ += dS·K,  dK += dSᵀ·Q.
 func attentionBackward(tp *Tape, r *record) {
 	L := unpackLayout(r)
 	dq, dk, dv := tp.grad(r.a), tp.grad(r.b), tp.grad(r.c)
 	q, k, v := r.a.Value.Data(), r.b.Value.Data(), r.c.Value.Data()
 	probs, dout := r.t0.Data(), r.out.Grad.Data()
-	d := L.d
+	t, tk, d := L.t, L.tk, L.d
 	scale := float32(1 / math.Sqrt(float64(d)))
-	dp := tp.buf(L.tk).Data()
+	ds := tp.buf(t, tk).Data()
 	for b := range L.b {
 		for h := range L.h {
-			for i := range L.t {
-				p := probs[((b*L.h+h)*L.t+i)*L.tk:][:L.tk]
-				do := dout[L.o.at(b, h, i):][:d]
-				lim := L.limit(i)
+			p := probs[(b*L.h+h)*t*tk:][:t*tk]
+			do := dout[L.o.at(b, h, 0):]
+			tensor.Gemm(false, true, t, tk, d, 1, do, L.o.t, v[L.v.at(b, h, 0):], L.v.t, 0, ds, tk)
+			if dv != nil {
+				tensor.Gemm(true, false, tk, d, t, 1, p, tk, do, L.o.t, 1, dv[L.v.at(b, h, 0):], L.v.t)
+			}
+			for i := range t {
+				pr, dr := p[i*tk:(i+1)*tk], ds[i*tk:(i+1)*tk]
 				var dot float32
-				for j := range lim {
-					vj := v[L.v.at(b, h, j):][:d]
-					var s float32
-					for x, g := range do {
-						s += g * vj[x]
-					}
-					dp[j] = s
-					dot += p[j] * s
-					if dv != nil {
-						dvj := dv[L.v.at(b, h, j):][:d]
-						pj := p[j]
-						for x, g := range do {
-							dvj[x] += pj * g
-						}
-					}
+				for j, pj := range pr {
+					dot += pj * dr[j]
 				}
-				qi := q[L.q.at(b, h, i):][:d]
-				var dqi []float32
-				if dq != nil {
-					dqi = dq[L.q.at(b, h, i):][:d]
+				for j, pj := range pr {
+					dr[j] = pj * (dr[j] - dot) * scale
 				}
-				for j := range lim {
-					ds := p[j] * (dp[j] - dot) * scale
-					if ds == 0 {
-						continue
-					}
-					if dqi != nil {
-						kj := k[L.k.at(b, h, j):][:d]
-						for x, kv := range kj {
-							dqi[x] += ds * kv
-						}
-					}
-					if dk != nil {
-						dkj := dk[L.k.at(b, h, j):][:d]
-						for x, qv := range qi {
-							dkj[x] += ds * qv
-						}
-					}
-				}
+			}
+			if dq != nil {
+				tensor.Gemm(false, false, t, d, tk, 1, ds, tk, k[L.k.at(b, h, 0):], L.k.t, 1, dq[L.q.at(b, h, 0):], L.q.t)
+			}
+			if dk != nil {
+				tensor.Gemm(true, false, tk, d, t, 1, ds, tk, q[L.q.at(b, h, 0):], L.q.t, 1, dk[L.k.at(b, h, 0):], L.k.t)
 			}
 		}
 	}

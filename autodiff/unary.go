@@ -1,6 +1,10 @@
 package autodiff
 
-import "math"
+import (
+	"math"
+
+	"github.com/tenet-ml/tenet/tensor"
+)
 
 // Element-wise unary operations share one record kind: the forward pass applies f to each
 // element and the backward pass multiplies the output gradient by f′, computed from the input
@@ -59,7 +63,9 @@ func (tp *Tape) Clamp(x *Var, lo, hi float32) *Var { return tp.unary(unClamp, x,
 func (tp *Tape) unary(kind int, x *Var, c0, c1 float32) *Var {
 	rec := tp.recording(x.RequiresGrad)
 	out := tp.newVar(tp.buf(x.Value.Shape()...), rec)
-	unaryForward(kind, out.Value.Data(), x.Value.Data(), c0, c1)
+	if !unaryTensor(kind, out.Value, x.Value) {
+		unaryForward(kind, out.Value.Data(), x.Value.Data(), c0, c1)
+	}
 	if rec {
 		r := record{op: opUnary, out: out, a: x}
 		r.i[0] = kind
@@ -74,6 +80,31 @@ const (
 	geluCoef    = 0.044715
 )
 
+// unaryTensor computes y = f(x) with the tensor package's vector kernels where it has them,
+// reporting whether it did.
+func unaryTensor(kind int, y, x *tensor.Tensor) bool {
+	switch kind {
+	case unExp:
+		tensor.ExpInto(y, x)
+	case unTanh:
+		tensor.TanhInto(y, x)
+	case unSigmoid:
+		tensor.SigmoidInto(y, x)
+	case unGELU:
+		tensor.GELUInto(y, x)
+	case unGELUErf:
+		tensor.GELUErfInto(y, x)
+	case unSoftplus:
+		tensor.SoftplusInto(y, x)
+	case unSwish:
+		tensor.SwishInto(y, x)
+	default:
+		return false
+	}
+	return true
+}
+
+// unaryForward is the scalar path of the forward pass: y = f(x).
 func unaryForward(kind int, y, x []float32, c0, c1 float32) {
 	x = x[:len(y)]
 	switch kind {
@@ -217,19 +248,15 @@ func unaryBackward(tp *Tape, r *record) {
 				gx[i] += d
 			}
 		}
-	case unGELU:
-		for i, d := range dy {
-			u := float64(x[i])
-			t := math.Tanh(sqrt2OverPi * (u + geluCoef*u*u*u))
-			dt := (1 - t*t) * sqrt2OverPi * (1 + 3*geluCoef*u*u)
-			gx[i] += d * float32(0.5*(1+t)+0.5*u*dt)
+	case unGELU, unGELUErf:
+		tmp := tp.buf(r.a.Value.Shape()...)
+		if r.i[0] == unGELU {
+			tensor.GELUBackwardInto(tmp, r.a.Value, r.out.Grad)
+		} else {
+			tensor.GELUErfBackwardInto(tmp, r.a.Value, r.out.Grad)
 		}
-	case unGELUErf:
-		for i, d := range dy {
-			u := float64(x[i])
-			cdf := 0.5 * (1 + math.Erf(u/math.Sqrt2))
-			pdf := math.Exp(-0.5*u*u) / math.Sqrt(2*math.Pi)
-			gx[i] += d * float32(cdf+u*pdf)
+		for i, v := range tmp.Data()[:len(gx)] {
+			gx[i] += v
 		}
 	case unSoftplus:
 		for i, d := range dy {

@@ -82,24 +82,27 @@ func (s *dqnStep) run() float32 {
 
 // gptStep is a forward and backward pass of one GPT-2 block, B=8, T=64, C=128, 4 heads.
 type gptStep struct {
-	tp    *autodiff.Tape
-	block *nn.Block
-	x     *autodiff.Var
+	tp     *autodiff.Tape
+	block  *nn.Block
+	params []autodiff.Param
+	x      *autodiff.Var
 }
 
 func newGPTStep() *gptStep {
 	rng := rand.New(rand.NewPCG(5, 6))
-	return &gptStep{
+	s := &gptStep{
 		tp:    autodiff.NewTape(),
 		block: nn.NewBlock("h.0", 128, 4, 4, rng),
 		x:     autodiff.NewVar(tensor.RandNormal(rng, 0, 1, 8, 64, 128), true),
 	}
+	s.params = s.block.Params()
+	return s
 }
 
 func (s *gptStep) run() float32 {
 	s.tp.Reset()
 	loss := s.tp.MeanAll(s.tp.Square(s.block.Forward(s.tp, s.x)))
-	autodiff.ZeroGrad(s.block.Params())
+	autodiff.ZeroGrad(s.params)
 	s.tp.Backward(loss)
 	return loss.Value.Item()
 }
@@ -110,6 +113,21 @@ func BenchmarkMLPAdamStep(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		s.run()
+	}
+}
+
+// BenchmarkMLPForwardBackward is BenchmarkMLPAdamStep without the optimizer step: the share
+// of the tape.
+func BenchmarkMLPForwardBackward(b *testing.B) {
+	s := newMLPStep()
+	s.run()
+	ps := s.net.Params()
+	b.ReportAllocs()
+	for b.Loop() {
+		s.tp.Reset()
+		loss := s.tp.CrossEntropy(s.net.Forward(s.tp, s.x), s.targets)
+		autodiff.ZeroGrad(ps)
+		s.tp.Backward(loss)
 	}
 }
 
