@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // BPETokenizer is GPT-2's byte-level byte-pair-encoding tokenizer.
@@ -28,11 +30,17 @@ type BPETokenizer struct {
 	spell   []string       // id -> vocabulary-file spelling
 	text    []string       // id -> decoded bytes
 	byteID  [256]int32     // id of each single-byte token
-	merges  map[uint64]bpeMerge
+	merges  mergeTable
 	nMerges int
 
-	mu    sync.RWMutex
-	cache map[string][]int32 // piece -> ids
+	seed  maphash.Seed
+	cache []atomic.Pointer[bpeCacheEntry] // direct-mapped by hash of the piece
+}
+
+// bpeCacheEntry is an immutable cached encoding of one piece.
+type bpeCacheEntry struct {
+	piece string
+	ids   []int32
 }
 
 type bpeMerge struct {
@@ -40,10 +48,10 @@ type bpeMerge struct {
 	id   int32 // id of the merged token
 }
 
-// bpeCacheMax bounds the number of cached pieces; bpeCacheMaxLen is the longest cached
-// piece in bytes.
+// bpeCacheSlots is the number of slots of the piece cache (a power of two); bpeCacheMaxLen
+// is the longest cached piece in bytes.
 const (
-	bpeCacheMax    = 1 << 16
+	bpeCacheSlots  = 1 << 14
 	bpeCacheMaxLen = 64
 )
 
@@ -95,7 +103,7 @@ func fileExists(path string) bool {
 // have a single-byte token; both sides of every merge and their concatenation must be in
 // the vocabulary. Malformed input gives an error.
 func NewBPE(vocab, merges io.Reader) (*BPETokenizer, error) {
-	t := &BPETokenizer{cache: make(map[string][]int32)}
+	t := &BPETokenizer{seed: maphash.MakeSeed(), cache: make([]atomic.Pointer[bpeCacheEntry], bpeCacheSlots)}
 	if err := t.readVocab(vocab); err != nil {
 		return nil, err
 	}
@@ -159,7 +167,8 @@ func (t *BPETokenizer) readVocab(r io.Reader) error {
 func (t *BPETokenizer) readMerges(r io.Reader) error {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
-	t.merges = make(map[uint64]bpeMerge)
+	var list []uint64
+	var vals []bpeMerge
 	line := 0
 	rank := int32(0)
 	for sc.Scan() {
@@ -189,15 +198,75 @@ func (t *BPETokenizer) readMerges(r io.Reader) error {
 		if rank == 1<<31-1 {
 			return fmt.Errorf("lm: BPE merges line %d: too many merges", line)
 		}
-		// As in the reference encoder, a repeated merge takes its last rank.
-		t.merges[pairKey(int32(a), int32(b))] = bpeMerge{rank: rank, id: int32(m)}
+		list = append(list, pairKey(int32(a), int32(b)))
+		vals = append(vals, bpeMerge{rank: rank, id: int32(m)})
 		rank++
 	}
 	if err := sc.Err(); err != nil {
 		return fmt.Errorf("lm: BPE merges line %d: %w", line+1, err)
 	}
 	t.nMerges = int(rank)
+	t.merges = newMergeTable(len(list))
+	for i, k := range list {
+		// As in the reference encoder, a repeated merge takes its last rank.
+		t.merges.put(k, vals[i])
+	}
 	return nil
+}
+
+// mergeTable is an open-addressing hash table from a pair of token ids to their merge,
+// faster than a Go map for this hot lookup: key and value share a cache line.
+type mergeTable struct {
+	slots []mergeSlot
+	shift uint
+}
+
+type mergeSlot struct {
+	key uint64
+	val bpeMerge
+}
+
+const emptyPair = ^uint64(0) // no valid pair: ids are non-negative
+
+func newMergeTable(n int) mergeTable {
+	size, bits := 16, uint(4)
+	for size < 2*n {
+		size *= 2
+		bits++
+	}
+	slots := make([]mergeSlot, size)
+	for i := range slots {
+		slots[i].key = emptyPair
+	}
+	return mergeTable{slots: slots, shift: 64 - bits}
+}
+
+func (m *mergeTable) slot(k uint64) int { return int((k * 0x9E3779B97F4A7C15) >> m.shift) }
+
+func (m *mergeTable) put(k uint64, v bpeMerge) {
+	mask := len(m.slots) - 1
+	for i := m.slot(k); ; i = (i + 1) & mask {
+		if s := &m.slots[i]; s.key == k || s.key == emptyPair {
+			s.key, s.val = k, v
+			return
+		}
+	}
+}
+
+func (m *mergeTable) get(k uint64) (bpeMerge, bool) {
+	if len(m.slots) == 0 {
+		return bpeMerge{}, false
+	}
+	mask := len(m.slots) - 1
+	for i := m.slot(k); ; i = (i + 1) & mask {
+		s := &m.slots[i]
+		switch s.key {
+		case k:
+			return s.val, true
+		case emptyPair:
+			return bpeMerge{}, false
+		}
+	}
 }
 
 func truncateForError(s string) string {
@@ -273,13 +342,11 @@ func (t *BPETokenizer) AppendEncode(dst []int, text string) []int {
 			dst = append(dst, int(t.byteID[piece[0]]))
 			continue
 		}
-		cacheable := len(piece) <= bpeCacheMaxLen
-		if cacheable {
-			t.mu.RLock()
-			ids, ok := t.cache[piece]
-			t.mu.RUnlock()
-			if ok {
-				for _, id := range ids {
+		var slot *atomic.Pointer[bpeCacheEntry]
+		if len(piece) <= bpeCacheMaxLen {
+			slot = &t.cache[maphash.String(t.seed, piece)&(bpeCacheSlots-1)]
+			if e := slot.Load(); e != nil && e.piece == piece {
+				for _, id := range e.ids {
 					dst = append(dst, int(id))
 				}
 				continue
@@ -292,14 +359,9 @@ func (t *BPETokenizer) AppendEncode(dst []int, text string) []int {
 		for _, id := range ids {
 			dst = append(dst, int(id))
 		}
-		if cacheable {
-			kept := append([]int32(nil), ids...)
-			t.mu.Lock()
-			if len(t.cache) >= bpeCacheMax {
-				clear(t.cache)
-			}
-			t.cache[piece] = kept
-			t.mu.Unlock()
+		if slot != nil {
+			// Copy the piece: it must not keep the caller's text alive.
+			slot.Store(&bpeCacheEntry{piece: strings.Clone(piece), ids: append([]int32(nil), ids...)})
 		}
 	}
 	if w != nil {
@@ -397,7 +459,7 @@ func (t *BPETokenizer) mergePiece(w *bpeWork, piece string) []int32 {
 	w.heap = w.heap[:0]
 	w.hold = w.hold[:0]
 	for i := 0; i+1 < n; i++ {
-		if m, ok := t.merges[pairKey(syms[i].id, syms[i+1].id)]; ok {
+		if m, ok := t.merges.get(pairKey(syms[i].id, syms[i+1].id)); ok {
 			w.heap = append(w.heap, bpeCand{rank: m.rank, pos: int32(i), left: syms[i].id, right: syms[i+1].id, merged: m.id})
 		}
 	}
@@ -448,7 +510,7 @@ func (t *BPETokenizer) mergePiece(w *bpeWork, piece string) []int32 {
 func (t *BPETokenizer) candidate(w *bpeWork, pos, cur int32) {
 	s := w.syms[pos]
 	right := w.syms[s.next].id
-	m, ok := t.merges[pairKey(s.id, right)]
+	m, ok := t.merges.get(pairKey(s.id, right))
 	if !ok {
 		return
 	}

@@ -133,9 +133,9 @@ func (t *CharTokenizer) TokenID(token string) (int, bool) {
 // outside the alphabet.
 func (t *CharTokenizer) Encode(text string) []int {
 	ids := make([]int, 0, len(text))
-	for _, r := range text {
+	for i, r := range text {
 		id := t.lookup(r)
-		if id < 0 {
+		if id < 0 || (r == utf8.RuneError && !strings.HasPrefix(text[i:], "\uFFFD")) {
 			id = int32(t.unk)
 		}
 		ids = append(ids, int(id))

@@ -156,7 +156,7 @@ func TestDistributionReusesDst(t *testing.T) {
 	allocs := testing.AllocsPerRun(100, func() {
 		Distribution(dst, []float32{1, 2, 3, 4}, SamplingOptions{Temperature: 1, TopK: 2, TopP: 0.9})
 	})
-	if allocs > 0 {
+	if allocs > 0 && !raceEnabled {
 		t.Errorf("%v allocations per call", allocs)
 	}
 }

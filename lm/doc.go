@@ -1,0 +1,54 @@
+// Package lm is the language-model stack of tenet: an autoregressive model interface,
+// tokenizers, and the sampling and batched generation that the self-training (ReST-EM),
+// distillation (GKD) and speculative-decoding (DistillSpec) systems build on.
+//
+// # Models
+//
+// A [Model] is an autoregressive language model over a fixed vocabulary; each sequence
+// being decoded is a [State] (for a transformer, its KV cache). State.Append feeds tokens and
+// returns the raw next-token logits for every fed position, so a prompt costs one call and a
+// speculative decoder can verify k draft tokens in one call; State.Truncate rolls a sequence
+// back. The interface is the common denominator of every model: GPT-2-style transformers,
+// and exact stand-ins such as [BigramModel], whose next-token distribution depends only on
+// the previous token and is useful in examples and tests.
+//
+// # Tokenizers
+//
+// A [Tokenizer] maps text to token ids and back. [BPETokenizer] is GPT-2's byte-level
+// byte-pair encoding, loaded from Hugging Face's vocab.json and merges.txt or OpenAI's
+// encoder.json and vocab.bpe; it produces exactly the ids of GPT-2's reference encoder
+// (checked against it on a mixed-script corpus) and round-trips any string, including
+// invalid UTF-8. GPT-2 first splits text with the pattern
+//
+//	's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+
+//
+// whose look-ahead Go's regexp package cannot express, so this package implements it as a
+// scanner with the character classes of the reference JavaScript encoder: \p{L} and \p{N} are
+// the Unicode letter and number categories (combining marks, as in Devanagari vowel signs,
+// are neither) and \s is ECMAScript white space (so U+FEFF is white space and U+0085 is not).
+// An invalid UTF-8 byte is a character of its own in [^\s\p{L}\p{N}] and is encoded as that
+// byte, so decoding restores it. The contractions are case-sensitive ("'S" is not one), as in
+// GPT-2.
+//
+// [CharTokenizer] is a character-level tokenizer over a task's alphabet with special tokens
+// (<pad>, <bos>, <eos>, <unk> by default) for the built-in tasks; characters outside the
+// alphabet become <unk>, or an error with CharTokenizer.EncodeStrict.
+//
+// # Sampling
+//
+// [Distribution] is the one definition of what is sampled: it turns a row of logits and
+// [SamplingOptions] into the exact probability distribution over tokens. Temperature divides
+// the logits (0 is greedy: all mass on the first maximum); top-k keeps the k most likely
+// tokens; top-p keeps the smallest prefix of the remaining tokens, most likely first, whose
+// probability reaches p; the kept probabilities are renormalised. Ties are broken by lower
+// token id, so the distribution is a deterministic function of the logits. [Sample] draws
+// from it with a *rand.Rand. The speculative decoder of package distill builds the target's
+// and the draft's distributions with the same function, which is what makes its output
+// distribution exact.
+//
+// [Generate] continues many prompts in parallel across GOMAXPROCS goroutines, each prompt
+// with its own generator seeded from the caller's, so results are reproducible whatever the
+// scheduling; it returns the tokens and their log-probabilities under the distribution they
+// were sampled from, and honours stop tokens, a token budget, the model's context length and
+// context cancellation.
+package lm
