@@ -98,6 +98,169 @@ DATA expYC3<>+24(SB)/4, $0x3e2aaaab
 DATA expYC3<>+28(SB)/4, $0x3e2aaaab
 GLOBL expYC3<>(SB), RODATA|NOPTR, $32
 
+
+// More constants eight times over, for the AVX2 activations, which keep only the clamp
+// bounds of the exponential in registers.
+DATA expYLOG2E<>+0(SB)/4, $0x3fb8aa3b
+DATA expYLOG2E<>+4(SB)/4, $0x3fb8aa3b
+DATA expYLOG2E<>+8(SB)/4, $0x3fb8aa3b
+DATA expYLOG2E<>+12(SB)/4, $0x3fb8aa3b
+DATA expYLOG2E<>+16(SB)/4, $0x3fb8aa3b
+DATA expYLOG2E<>+20(SB)/4, $0x3fb8aa3b
+DATA expYLOG2E<>+24(SB)/4, $0x3fb8aa3b
+DATA expYLOG2E<>+28(SB)/4, $0x3fb8aa3b
+GLOBL expYLOG2E<>(SB), RODATA|NOPTR, $32
+
+DATA expYMAGIC<>+0(SB)/4, $0x4b400000
+DATA expYMAGIC<>+4(SB)/4, $0x4b400000
+DATA expYMAGIC<>+8(SB)/4, $0x4b400000
+DATA expYMAGIC<>+12(SB)/4, $0x4b400000
+DATA expYMAGIC<>+16(SB)/4, $0x4b400000
+DATA expYMAGIC<>+20(SB)/4, $0x4b400000
+DATA expYMAGIC<>+24(SB)/4, $0x4b400000
+DATA expYMAGIC<>+28(SB)/4, $0x4b400000
+GLOBL expYMAGIC<>(SB), RODATA|NOPTR, $32
+
+DATA expYLN2HI<>+0(SB)/4, $0x3f318000
+DATA expYLN2HI<>+4(SB)/4, $0x3f318000
+DATA expYLN2HI<>+8(SB)/4, $0x3f318000
+DATA expYLN2HI<>+12(SB)/4, $0x3f318000
+DATA expYLN2HI<>+16(SB)/4, $0x3f318000
+DATA expYLN2HI<>+20(SB)/4, $0x3f318000
+DATA expYLN2HI<>+24(SB)/4, $0x3f318000
+DATA expYLN2HI<>+28(SB)/4, $0x3f318000
+GLOBL expYLN2HI<>(SB), RODATA|NOPTR, $32
+
+DATA expYLN2LO<>+0(SB)/4, $0xb95e8083
+DATA expYLN2LO<>+4(SB)/4, $0xb95e8083
+DATA expYLN2LO<>+8(SB)/4, $0xb95e8083
+DATA expYLN2LO<>+12(SB)/4, $0xb95e8083
+DATA expYLN2LO<>+16(SB)/4, $0xb95e8083
+DATA expYLN2LO<>+20(SB)/4, $0xb95e8083
+DATA expYLN2LO<>+24(SB)/4, $0xb95e8083
+DATA expYLN2LO<>+28(SB)/4, $0xb95e8083
+GLOBL expYLN2LO<>(SB), RODATA|NOPTR, $32
+
+DATA expYC2<>+0(SB)/4, $0x3f000000
+DATA expYC2<>+4(SB)/4, $0x3f000000
+DATA expYC2<>+8(SB)/4, $0x3f000000
+DATA expYC2<>+12(SB)/4, $0x3f000000
+DATA expYC2<>+16(SB)/4, $0x3f000000
+DATA expYC2<>+20(SB)/4, $0x3f000000
+DATA expYC2<>+24(SB)/4, $0x3f000000
+DATA expYC2<>+28(SB)/4, $0x3f000000
+GLOBL expYC2<>(SB), RODATA|NOPTR, $32
+
+DATA expYONE<>+0(SB)/4, $0x3f800000
+DATA expYONE<>+4(SB)/4, $0x3f800000
+DATA expYONE<>+8(SB)/4, $0x3f800000
+DATA expYONE<>+12(SB)/4, $0x3f800000
+DATA expYONE<>+16(SB)/4, $0x3f800000
+DATA expYONE<>+20(SB)/4, $0x3f800000
+DATA expYONE<>+24(SB)/4, $0x3f800000
+DATA expYONE<>+28(SB)/4, $0x3f800000
+GLOBL expYONE<>(SB), RODATA|NOPTR, $32
+
+DATA actYSIGN<>+0(SB)/4, $0x80000000
+DATA actYSIGN<>+4(SB)/4, $0x80000000
+DATA actYSIGN<>+8(SB)/4, $0x80000000
+DATA actYSIGN<>+12(SB)/4, $0x80000000
+DATA actYSIGN<>+16(SB)/4, $0x80000000
+DATA actYSIGN<>+20(SB)/4, $0x80000000
+DATA actYSIGN<>+24(SB)/4, $0x80000000
+DATA actYSIGN<>+28(SB)/4, $0x80000000
+GLOBL actYSIGN<>(SB), RODATA|NOPTR, $32
+
+DATA actYABS<>+0(SB)/4, $0x7fffffff
+DATA actYABS<>+4(SB)/4, $0x7fffffff
+DATA actYABS<>+8(SB)/4, $0x7fffffff
+DATA actYABS<>+12(SB)/4, $0x7fffffff
+DATA actYABS<>+16(SB)/4, $0x7fffffff
+DATA actYABS<>+20(SB)/4, $0x7fffffff
+DATA actYABS<>+24(SB)/4, $0x7fffffff
+DATA actYABS<>+28(SB)/4, $0x7fffffff
+GLOBL actYABS<>(SB), RODATA|NOPTR, $32
+
+DATA actYP0<>+0(SB)/4, $0xbeaaaaaa
+DATA actYP0<>+4(SB)/4, $0xbeaaaaaa
+DATA actYP0<>+8(SB)/4, $0xbeaaaaaa
+DATA actYP0<>+12(SB)/4, $0xbeaaaaaa
+DATA actYP0<>+16(SB)/4, $0xbeaaaaaa
+DATA actYP0<>+20(SB)/4, $0xbeaaaaaa
+DATA actYP0<>+24(SB)/4, $0xbeaaaaaa
+DATA actYP0<>+28(SB)/4, $0xbeaaaaaa
+GLOBL actYP0<>(SB), RODATA|NOPTR, $32
+
+DATA actYP1<>+0(SB)/4, $0x3e08885e
+DATA actYP1<>+4(SB)/4, $0x3e08885e
+DATA actYP1<>+8(SB)/4, $0x3e08885e
+DATA actYP1<>+12(SB)/4, $0x3e08885e
+DATA actYP1<>+16(SB)/4, $0x3e08885e
+DATA actYP1<>+20(SB)/4, $0x3e08885e
+DATA actYP1<>+24(SB)/4, $0x3e08885e
+DATA actYP1<>+28(SB)/4, $0x3e08885e
+GLOBL actYP1<>(SB), RODATA|NOPTR, $32
+
+DATA actYP2<>+0(SB)/4, $0xbd5cff4a
+DATA actYP2<>+4(SB)/4, $0xbd5cff4a
+DATA actYP2<>+8(SB)/4, $0xbd5cff4a
+DATA actYP2<>+12(SB)/4, $0xbd5cff4a
+DATA actYP2<>+16(SB)/4, $0xbd5cff4a
+DATA actYP2<>+20(SB)/4, $0xbd5cff4a
+DATA actYP2<>+24(SB)/4, $0xbd5cff4a
+DATA actYP2<>+28(SB)/4, $0xbd5cff4a
+GLOBL actYP2<>(SB), RODATA|NOPTR, $32
+
+DATA actYP3<>+0(SB)/4, $0x3cb21839
+DATA actYP3<>+4(SB)/4, $0x3cb21839
+DATA actYP3<>+8(SB)/4, $0x3cb21839
+DATA actYP3<>+12(SB)/4, $0x3cb21839
+DATA actYP3<>+16(SB)/4, $0x3cb21839
+DATA actYP3<>+20(SB)/4, $0x3cb21839
+DATA actYP3<>+24(SB)/4, $0x3cb21839
+DATA actYP3<>+28(SB)/4, $0x3cb21839
+GLOBL actYP3<>(SB), RODATA|NOPTR, $32
+
+DATA actYP4<>+0(SB)/4, $0xbc077c98
+DATA actYP4<>+4(SB)/4, $0xbc077c98
+DATA actYP4<>+8(SB)/4, $0xbc077c98
+DATA actYP4<>+12(SB)/4, $0xbc077c98
+DATA actYP4<>+16(SB)/4, $0xbc077c98
+DATA actYP4<>+20(SB)/4, $0xbc077c98
+DATA actYP4<>+24(SB)/4, $0xbc077c98
+DATA actYP4<>+28(SB)/4, $0xbc077c98
+GLOBL actYP4<>(SB), RODATA|NOPTR, $32
+
+DATA actYP5<>+0(SB)/4, $0x3b11aff8
+DATA actYP5<>+4(SB)/4, $0x3b11aff8
+DATA actYP5<>+8(SB)/4, $0x3b11aff8
+DATA actYP5<>+12(SB)/4, $0x3b11aff8
+DATA actYP5<>+16(SB)/4, $0x3b11aff8
+DATA actYP5<>+20(SB)/4, $0x3b11aff8
+DATA actYP5<>+24(SB)/4, $0x3b11aff8
+DATA actYP5<>+28(SB)/4, $0x3b11aff8
+GLOBL actYP5<>(SB), RODATA|NOPTR, $32
+
+DATA actYSMALL<>+0(SB)/4, $0x3f200000
+DATA actYSMALL<>+4(SB)/4, $0x3f200000
+DATA actYSMALL<>+8(SB)/4, $0x3f200000
+DATA actYSMALL<>+12(SB)/4, $0x3f200000
+DATA actYSMALL<>+16(SB)/4, $0x3f200000
+DATA actYSMALL<>+20(SB)/4, $0x3f200000
+DATA actYSMALL<>+24(SB)/4, $0x3f200000
+DATA actYSMALL<>+28(SB)/4, $0x3f200000
+GLOBL actYSMALL<>(SB), RODATA|NOPTR, $32
+
+DATA actYC<>+0(SB)/4, $0x3f4c422a
+DATA actYC<>+4(SB)/4, $0x3f4c422a
+DATA actYC<>+8(SB)/4, $0x3f4c422a
+DATA actYC<>+12(SB)/4, $0x3f4c422a
+DATA actYC<>+16(SB)/4, $0x3f4c422a
+DATA actYC<>+20(SB)/4, $0x3f4c422a
+DATA actYC<>+24(SB)/4, $0x3f4c422a
+DATA actYC<>+28(SB)/4, $0x3f4c422a
+GLOBL actYC<>(SB), RODATA|NOPTR, $32
+
 // tailMask8+32−4m holds m all-ones lanes followed by zero lanes: the AVX2 tail mask for m < 8.
 DATA tailMask8<>+0(SB)/4, $0xffffffff
 DATA tailMask8<>+4(SB)/4, $0xffffffff
@@ -464,3 +627,137 @@ TEXT ·geluTanhAVX512(SB), NOSPLIT, $0-48
 	VPBROADCASTD actConst<>+40(SB), Z30
 	VPXORD Z31, Z31, Z31
 	UNARYZ(GELUZ, gelu5_16, gelu5_tail, gelu5_done)
+
+// EXPYM is EXPY with its constants in memory except the clamp bounds, Y14 = 89 and
+// Y15 = −104, leaving registers free for the activations around it.
+#define EXPYM(x, t, n, q, r2) \
+	VMINPS x, Y14, x; \
+	VMAXPS x, Y15, x; \
+	VMOVUPS expYMAGIC<>(SB), t; \
+	VFMADD231PS expYLOG2E<>(SB), x, t; \
+	VSUBPS expYMAGIC<>(SB), t, n; \
+	VFNMADD231PS expYLN2HI<>(SB), n, x; \
+	VFNMADD231PS expYLN2LO<>(SB), n, x; \
+	VMOVUPS expYC7<>(SB), q; \
+	VFMADD213PS expYC6<>(SB), x, q; \
+	VFMADD213PS expYC5<>(SB), x, q; \
+	VFMADD213PS expYC4<>(SB), x, q; \
+	VFMADD213PS expYC3<>(SB), x, q; \
+	VFMADD213PS expYC2<>(SB), x, q; \
+	VMULPS x, x, r2; \
+	VFMADD213PS x, r2, q; \
+	VADDPS expYONE<>(SB), q, q; \
+	VPSUBD expYMAGIC<>(SB), t, t; \
+	VPSRAD $1, t, n; \
+	VPSLLD $23, t, t; \
+	VPSLLD $23, n, n; \
+	VPSUBD n, t, t; \
+	VPADDD expYONE<>(SB), n, n; \
+	VPADDD expYONE<>(SB), t, t; \
+	VMULPS n, q, q; \
+	VMULPS t, q, q
+
+// UNARYY is the loop of the AVX2 activations: BODY maps x in Y5 to the result in Y3, eight
+// lanes per step, then one step under the VMASKMOVPS mask Y13. SI = x, DI = dst, CX = len.
+#define UNARYY(BODY, L8, TAIL, DONE) \
+L8: \
+	CMPQ CX, $8; \
+	JLT  TAIL; \
+	VMOVUPS (SI), Y5; \
+	BODY; \
+	VMOVUPS Y3, (DI); \
+	ADDQ $32, SI; \
+	ADDQ $32, DI; \
+	SUBQ $8, CX; \
+	JMP  L8; \
+TAIL: \
+	TESTQ CX, CX; \
+	JEQ   DONE; \
+	LEAQ tailMask8<>+32(SB), AX; \
+	SHLQ $2, CX; \
+	SUBQ CX, AX; \
+	VMOVDQU (AX), Y13; \
+	VMASKMOVPS (SI), Y13, Y5; \
+	BODY; \
+	VMASKMOVPS Y3, Y13, (DI); \
+DONE: \
+	VZEROUPPER; \
+	RET
+
+// SIGMOIDY is SIGMOIDZ in AVX2; the blend selects on the sign bit of x. Y8 = 1.
+#define SIGMOIDY \
+	VORPS actYSIGN<>(SB), Y5, Y0; \
+	EXPYM(Y0, Y1, Y2, Y3, Y4); \
+	VADDPS Y8, Y3, Y6; \
+	VBLENDVPS Y5, Y3, Y8, Y7; \
+	VDIVPS Y6, Y7, Y3
+
+// TANHY is TANHZ in AVX2. Y8 = 1.
+#define TANHY \
+	VANDPS actYABS<>(SB), Y5, Y6; \
+	VADDPS Y6, Y6, Y0; \
+	VORPS actYSIGN<>(SB), Y0, Y0; \
+	EXPYM(Y0, Y1, Y2, Y3, Y4); \
+	VSUBPS Y3, Y8, Y7; \
+	VADDPS Y8, Y3, Y9; \
+	VDIVPS Y9, Y7, Y7; \
+	VANDPS actYSIGN<>(SB), Y5, Y9; \
+	VORPS Y9, Y7, Y7; \
+	VMULPS Y5, Y5, Y9; \
+	VMOVUPS actYP5<>(SB), Y10; \
+	VFMADD213PS actYP4<>(SB), Y9, Y10; \
+	VFMADD213PS actYP3<>(SB), Y9, Y10; \
+	VFMADD213PS actYP2<>(SB), Y9, Y10; \
+	VFMADD213PS actYP1<>(SB), Y9, Y10; \
+	VFMADD213PS actYP0<>(SB), Y9, Y10; \
+	VMULPS Y9, Y5, Y9; \
+	VFMADD213PS Y5, Y9, Y10; \
+	VCMPPS $1, actYSMALL<>(SB), Y6, Y9; \
+	VBLENDVPS Y9, Y10, Y7, Y3
+
+// GELUY is GELUZ in AVX2. Y8 = 1, Y11 = −20, Y12 = A.
+#define GELUY \
+	VMAXPS Y5, Y11, Y5; \
+	VMULPS Y5, Y5, Y6; \
+	VFMADD213PS Y8, Y12, Y6; \
+	VMULPS actYC<>(SB), Y5, Y7; \
+	VMULPS Y6, Y7, Y7; \
+	VADDPS Y7, Y7, Y0; \
+	VORPS actYSIGN<>(SB), Y0, Y0; \
+	EXPYM(Y0, Y1, Y2, Y3, Y4); \
+	VADDPS Y8, Y3, Y6; \
+	VBLENDVPS Y5, Y3, Y8, Y7; \
+	VDIVPS Y6, Y7, Y7; \
+	VMULPS Y7, Y5, Y3
+
+// ACTCONSTY loads the registers the AVX2 activations share.
+#define ACTCONSTY \
+	VBROADCASTSS expConst<>+0(SB), Y14; \
+	VBROADCASTSS expConst<>+4(SB), Y15; \
+	VBROADCASTSS expConst<>+48(SB), Y8; \
+	VBROADCASTSS actConst<>+36(SB), Y11; \
+	VBROADCASTSS actConst<>+32(SB), Y12
+
+// func sigmoidAVX2(dst, x []float32)
+TEXT ·sigmoidAVX2(SB), NOSPLIT, $0-48
+	MOVQ dst_base+0(FP), DI
+	MOVQ x_base+24(FP), SI
+	MOVQ x_len+32(FP), CX
+	ACTCONSTY
+	UNARYY(SIGMOIDY, sig2_8, sig2_tail, sig2_done)
+
+// func tanhAVX2(dst, x []float32)
+TEXT ·tanhAVX2(SB), NOSPLIT, $0-48
+	MOVQ dst_base+0(FP), DI
+	MOVQ x_base+24(FP), SI
+	MOVQ x_len+32(FP), CX
+	ACTCONSTY
+	UNARYY(TANHY, tanh2_8, tanh2_tail, tanh2_done)
+
+// func geluTanhAVX2(dst, x []float32)
+TEXT ·geluTanhAVX2(SB), NOSPLIT, $0-48
+	MOVQ dst_base+0(FP), DI
+	MOVQ x_base+24(FP), SI
+	MOVQ x_len+32(FP), CX
+	ACTCONSTY
+	UNARYY(GELUY, gelu2_8, gelu2_tail, gelu2_done)

@@ -89,11 +89,20 @@ func tanhAVX512(dst, x []float32)
 //go:noescape
 func geluTanhAVX512(dst, x []float32)
 
+//go:noescape
+func sigmoidAVX2(dst, x []float32)
+
+//go:noescape
+func tanhAVX2(dst, x []float32)
+
+//go:noescape
+func geluTanhAVX2(dst, x []float32)
+
 func init() {
 	expImpl[AVX2], expImpl[AVX512] = expAVX2, expAVX512
-	sigmoidImpl[AVX512] = sigmoidAVX512
-	tanhImpl[AVX512] = tanhAVX512
-	geluImpl[AVX512] = geluTanhAVX512
+	sigmoidImpl[AVX2], sigmoidImpl[AVX512] = sigmoidAVX2, sigmoidAVX512
+	tanhImpl[AVX2], tanhImpl[AVX512] = tanhAVX2, tanhAVX512
+	geluImpl[AVX2], geluImpl[AVX512] = geluTanhAVX2, geluTanhAVX512
 }
 
 // expPath is expImpl[p] as a direct call, so that escape analysis sees that the slices do
