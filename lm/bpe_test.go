@@ -491,3 +491,37 @@ func FuzzBPELoad(f *testing.F) {
 		}
 	})
 }
+
+// TestBPEHuggingFaceNames loads the same data under Hugging Face's file names, with the
+// vocabulary re-serialised and the merges written with CRLF line ends.
+func TestBPEHuggingFaceNames(t *testing.T) {
+	tok := gpt2Tokenizer(t)
+	dir := t.TempDir()
+	vocab := make(map[string]int, tok.VocabSize())
+	for id := 0; id < tok.VocabSize(); id++ {
+		vocab[tok.TokenString(id)] = id
+	}
+	vj, err := json.MarshalIndent(vocab, "", " ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	merges, err := os.ReadFile(filepath.Join("testdata", "gpt2", "vocab.bpe"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	merges = bytes.ReplaceAll(merges, []byte("\n"), []byte("\r\n"))
+	if err := os.WriteFile(filepath.Join(dir, "vocab.json"), vj, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "merges.txt"), merges, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	hf, err := LoadBPEDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := mixedText(rand.New(rand.NewPCG(11, 12)), 20_000)
+	if !equalInts(hf.Encode(text), tok.Encode(text)) {
+		t.Fatal("vocab.json/merges.txt encode differently from encoder.json/vocab.bpe")
+	}
+}

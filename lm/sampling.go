@@ -83,37 +83,68 @@ func Distribution(dst, logits []float32, opts SamplingOptions) []float32 {
 
 	s := distScratchPool.Get().(*distScratch)
 	defer distScratchPool.Put(s)
+	invT := 1 / opts.Temperature
+	infMax := math.IsInf(m, 1)
+	weight := func(l float32) float64 {
+		if infMax {
+			if math.IsInf(float64(l), 1) {
+				return 1
+			}
+			return 0
+		}
+		return math.Exp((float64(l) - m) * invT)
+	}
+	filterP := opts.TopP > 0 && opts.TopP < 1
+
+	if opts.TopK > 0 && opts.TopK < n {
+		// Top-k: one pass keeps the k best tokens seen so far in a heap whose root is the
+		// worst of them; only the kept tokens need their weights.
+		kept := topK(s.kept[:0], logits, opts.TopK)
+		w := s.e[:0]
+		var sum float64
+		for _, i := range kept {
+			v := weight(logits[i])
+			w = append(w, v)
+			sum += v
+		}
+		s.kept, s.e = kept, w
+		if filterP {
+			target := opts.TopP * sum * (1 - topPTolerance)
+			var cum float64
+			for j, v := range w {
+				cum += v
+				if cum >= target {
+					kept = kept[:j+1]
+					sum = cum
+					break
+				}
+			}
+		}
+		for j, i := range kept {
+			dst[i] = float32(w[j] / sum)
+		}
+		return dst
+	}
+
 	if cap(s.e) < n {
 		s.e = make([]float64, n)
 	}
 	e := s.e[:n]
-	invT := 1 / opts.Temperature
 	var total float64
 	for i, l := range logits {
-		var v float64
-		switch {
-		case math.IsInf(m, 1):
-			if math.IsInf(float64(l), 1) {
-				v = 1
-			}
-		default:
-			v = math.Exp((float64(l) - m) * invT)
-		}
+		v := weight(l)
 		e[i] = v
 		total += v
 	}
-
-	filterK := opts.TopK > 0 && opts.TopK < n
-	filterP := opts.TopP > 0 && opts.TopP < 1
-	if !filterK && !filterP {
+	if !filterP {
 		for i, v := range e {
 			dst[i] = float32(v / total)
 		}
 		return dst
 	}
 
-	// Rank the tokens with nonzero weight (the others cannot change the result) with a
-	// binary max-heap on (logit, -id), popping only as many as are kept.
+	// Top-p: rank the tokens with nonzero weight (the others cannot change the result) and
+	// pop until the nucleus is complete.
 	idx := s.idx[:0]
 	for i, v := range e {
 		if v > 0 {
@@ -123,39 +154,15 @@ func Distribution(dst, logits []float32, opts SamplingOptions) []float32 {
 	s.idx = idx
 	h := rankHeap{idx: idx, logits: logits}
 	h.init()
-	k := len(idx)
-	if filterK && opts.TopK < k {
-		k = opts.TopK
-	}
 	kept := s.kept[:0]
 	var sum float64
-	if filterK {
-		for len(kept) < k {
-			i := h.pop()
-			kept = append(kept, i)
-			sum += e[i]
-		}
-		if filterP {
-			target := opts.TopP * sum * (1 - topPTolerance)
-			var cum float64
-			for j, i := range kept {
-				cum += e[i]
-				if cum >= target {
-					kept = kept[:j+1]
-					sum = cum
-					break
-				}
-			}
-		}
-	} else {
-		target := opts.TopP * total * (1 - topPTolerance)
-		for h.len() > 0 {
-			i := h.pop()
-			kept = append(kept, i)
-			sum += e[i]
-			if sum >= target {
-				break
-			}
+	target := opts.TopP * total * (1 - topPTolerance)
+	for h.len() > 0 {
+		i := h.pop()
+		kept = append(kept, i)
+		sum += e[i]
+		if sum >= target {
+			break
 		}
 	}
 	s.kept = kept
@@ -173,15 +180,62 @@ type distScratch struct {
 
 var distScratchPool = sync.Pool{New: func() any { return new(distScratch) }}
 
-// rankHeap is a max-heap of token ids ordered by logit, then by lower id.
-type rankHeap struct {
-	idx    []int32
-	logits []float32
+// topK appends to dst the ids of the k tokens ranked first by (logit, -id), excluding
+// -Inf logits, best first.
+func topK(dst []int32, logits []float32, k int) []int32 {
+	// h is a heap whose root is the worst kept token. Its storage is dst's, with room for
+	// k, and the result is sliced from dst, not from h, so that logits does not escape.
+	if cap(dst) < k {
+		dst = make([]int32, 0, k)
+	}
+	h := rankHeap{idx: dst[:0], logits: logits, worstFirst: true}
+	for i, l := range logits {
+		if math.IsInf(float64(l), -1) {
+			continue
+		}
+		if len(h.idx) < k {
+			h.idx = append(h.idx, int32(i))
+			h.up(len(h.idx) - 1)
+		} else if h.before(h.idx[0], int32(i)) {
+			h.idx[0] = int32(i)
+			h.down(0)
+		}
+	}
+	// Pop worst first into the tail: the slice ends best first.
+	out := dst[:len(h.idx)]
+	for n := len(out); n > 1; n-- {
+		out[0], out[n-1] = out[n-1], out[0]
+		h.idx = h.idx[:n-1]
+		h.down(0)
+	}
+	return out
 }
 
+// rankHeap is a binary heap of token ids ranked by logit, then by lower id: by default the
+// first-ranked token is at the root.
+type rankHeap struct {
+	idx        []int32
+	logits     []float32
+	worstFirst bool // the root is the last-ranked token instead
+}
+
+// before reports whether token a is nearer the root than b.
 func (h *rankHeap) before(a, b int32) bool {
 	la, lb := h.logits[a], h.logits[b]
-	return la > lb || (la == lb && a < b)
+	first := la > lb || (la == lb && a < b)
+	return first != h.worstFirst
+}
+
+func (h *rankHeap) up(i int) {
+	idx := h.idx
+	for i > 0 {
+		p := (i - 1) / 2
+		if !h.before(idx[i], idx[p]) {
+			return
+		}
+		idx[i], idx[p] = idx[p], idx[i]
+		i = p
+	}
 }
 
 func (h *rankHeap) len() int { return len(h.idx) }
