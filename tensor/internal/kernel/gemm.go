@@ -2,9 +2,11 @@ package kernel
 
 // Matrix multiplication, organised as in the Goto/BLIS scheme:
 //
-//	for pc over k in blocks of kc:            (k order is fixed: results never depend on workers)
-//	  for ic over rows in blocks of mc:        pack op(A)[ic:ic+mc, pc:pc+kc] into mr-row panels
-//	    for jc over columns in blocks of nc:   pack op(B)[pc:pc+kc, jc:jc+nc] into nr-column panels
+//	for jc over columns in blocks of nc:
+//	  for pc over k in blocks of kc:           (k order is fixed: results never depend on workers)
+//	    pack op(B)[pc:pc+kc, jc:jc+nc] into nr-column panels   (the block stays in L2)
+//	    for ic over rows in blocks of mc:
+//	      pack op(A)[ic:ic+mc, pc:pc+kc] into mr-row panels
 //	      for each mr-row panel of A:          (stays in L1 while the B panels stream past)
 //	        for each nr-column panel of B:
 //	          micro-kernel: an mr×nr tile of C held in registers, kc rank-1 updates
@@ -28,6 +30,8 @@ type gemmKernel struct {
 	mr, nr     int // register tile
 	kc, mc, nc int // cache blocks; mc is a multiple of mr, nc of nr
 	micro      gemmMicro
+	// pack interleaves rows (see gemmPackRows); nil means gemmPackRows.
+	pack gemmPackFunc
 	// dot4 returns Σ_p x[p]·rows[r][p] for p < k, for four rows; every row is reduced in the
 	// same order.
 	dot4 func(k int, x, r0, r1, r2, r3 []float32) (s0, s1, s2, s3 float32)

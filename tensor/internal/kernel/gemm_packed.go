@@ -111,27 +111,31 @@ func (p *gemmArgs) block(i0, i1, j0, j1 int, buf *gemmBuf) {
 	kc := gemmBlockSize(p.k, g.kc, 1)
 	mc := gemmBlockSize(i1-i0, g.mc, mr)
 	nc := gemmBlockSize(j1-j0, g.nc, nr)
+	pack := g.pack
+	if pack == nil {
+		pack = gemmPackRows
+	}
 	buf.a = gemmAligned(buf.a, (mc+mr-1)/mr*mr*kc)
 	buf.b = gemmAligned(buf.b, (nc+nr-1)/nr*nr*kc)
-	for pc := 0; pc < p.k; pc += kc {
-		kb := min(kc, p.k-pc)
-		beta := p.beta
-		if pc > 0 {
-			beta = 1
-		}
-		for ic := i0; ic < i1; ic += mc {
-			mb := min(mc, i1-ic)
-			gemmPackA(buf.a, mr, p.a, p.lda, p.transA, ic, mb, pc, kb)
-			for jc := j0; jc < j1; jc += nc {
-				nb := min(nc, j1-jc)
-				if p.directB {
-					// Only a partial last panel needs packing (the kernel reads whole panels).
-					if full := nb / nr * nr; full < nb {
-						gemmPackB(buf.b[full*kb:], nr, p.b, p.ldb, false, pc, kb, jc+full, nb-full)
-					}
-				} else {
-					gemmPackB(buf.b, nr, p.b, p.ldb, p.transB, pc, kb, jc, nb)
+	for jc := j0; jc < j1; jc += nc {
+		nb := min(nc, j1-jc)
+		for pc := 0; pc < p.k; pc += kc {
+			kb := min(kc, p.k-pc)
+			beta := p.beta
+			if pc > 0 {
+				beta = 1
+			}
+			if p.directB {
+				// Only a partial last panel needs packing (the kernel reads whole panels).
+				if full := nb / nr * nr; full < nb {
+					gemmPackB(pack, buf.b[full*kb:], nr, p.b, p.ldb, false, pc, kb, jc+full, nb-full)
 				}
+			} else {
+				gemmPackB(pack, buf.b, nr, p.b, p.ldb, p.transB, pc, kb, jc, nb)
+			}
+			for ic := i0; ic < i1; ic += mc {
+				mb := min(mc, i1-ic)
+				gemmPackA(pack, buf.a, mr, p.a, p.lda, p.transA, ic, mb, pc, kb)
 				p.macro(buf, mb, nb, kb, pc, jc, p.c[ic*p.ldc+jc:], beta)
 			}
 		}
@@ -167,7 +171,7 @@ func (p *gemmArgs) macro(buf *gemmBuf, mb, nb, kb, pc, jc int, c []float32, beta
 
 // gemmPackA copies op(A)[i0:i0+mb, p0:p0+kb] into dst as consecutive mr-row panels, each stored
 // k-major (mr values per k), zero-padding the last panel.
-func gemmPackA(dst []float32, mr int, a []float32, lda int, trans bool, i0, mb, p0, kb int) {
+func gemmPackA(pack gemmPackFunc, dst []float32, mr int, a []float32, lda int, trans bool, i0, mb, p0, kb int) {
 	for ir := 0; ir < mb; ir += mr {
 		mm := min(mr, mb-ir)
 		d := dst[ir*kb : (ir+mr)*kb]
@@ -180,16 +184,19 @@ func gemmPackA(dst []float32, mr int, a []float32, lda int, trans bool, i0, mb, 
 			}
 			continue
 		}
-		if mm < mr {
-			clear(d)
-		}
-		gemmPackRows(d, mr, a[(i0+ir)*lda+p0:], lda, mm, kb)
+		pack(d, mr, a[(i0+ir)*lda+p0:], lda, mm, kb)
 	}
 }
 
-// gemmPackRows interleaves rows r < mm of src (row stride ld, kb values each) into d, d[p*mr+r] =
-// src[r*ld+p].
+// gemmPackFunc interleaves rows r < mm of src (row stride ld, kb values each) into d:
+// d[p*mr+r] = src[r*ld+p] for p < kb, zero for mm ≤ r < mr.
+type gemmPackFunc = func(d []float32, mr int, src []float32, ld, mm, kb int)
+
+// gemmPackRows is the generic gemmPackFunc.
 func gemmPackRows(d []float32, mr int, src []float32, ld, mm, kb int) {
+	if mm < mr {
+		clear(d[:mr*kb])
+	}
 	if mm == mr && mr%2 == 0 {
 		// Two rows at a time halves the passes over d.
 		for r := 0; r < mm; r += 2 {
@@ -216,7 +223,7 @@ func gemmPackRows(d []float32, mr int, src []float32, ld, mm, kb int) {
 
 // gemmPackB copies op(B)[p0:p0+kb, j0:j0+nb] into dst as consecutive nr-column panels, each stored
 // k-major (nr values per k), zero-padding the last panel.
-func gemmPackB(dst []float32, nr int, b []float32, ldb int, trans bool, p0, kb, j0, nb int) {
+func gemmPackB(pack gemmPackFunc, dst []float32, nr int, b []float32, ldb int, trans bool, p0, kb, j0, nb int) {
 	for jr := 0; jr < nb; jr += nr {
 		nn := min(nr, nb-jr)
 		d := dst[jr*kb : (jr+nr)*kb]
@@ -229,9 +236,6 @@ func gemmPackB(dst []float32, nr int, b []float32, ldb int, trans bool, p0, kb, 
 			continue
 		}
 		// op(B)[p][j] = b[j*ldb+p]: column j of the panel is a row of b.
-		if nn < nr {
-			clear(d)
-		}
-		gemmPackRows(d, nr, b[(j0+jr)*ldb+p0:], ldb, nn, kb)
+		pack(d, nr, b[(j0+jr)*ldb+p0:], ldb, nn, kb)
 	}
 }

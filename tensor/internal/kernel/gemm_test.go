@@ -63,25 +63,36 @@ func checkGemm(t *testing.T, tc gemmCase, rng *rand.Rand) {
 	a, lda, b, ldb, c, ldc := tc.operands(rng)
 	c0 := append([]float32(nil), c...)
 	Gemm(tc.transA, tc.transB, tc.m, tc.n, tc.k, tc.alpha, a, lda, b, ldb, tc.beta, c, ldc)
-	at := func(i, p int) float64 {
-		if tc.transA {
-			return float64(a[p*lda+i])
+	// Dense float64 copies of op(A) (m×k) and op(B)ᵀ (n×k) keep the oracle loop tight.
+	opA := make([]float64, tc.m*tc.k)
+	opBT := make([]float64, tc.n*tc.k)
+	for i := range tc.m {
+		for p := range tc.k {
+			if tc.transA {
+				opA[i*tc.k+p] = float64(a[p*lda+i])
+			} else {
+				opA[i*tc.k+p] = float64(a[i*lda+p])
+			}
 		}
-		return float64(a[i*lda+p])
 	}
-	bt := func(p, j int) float64 {
-		if tc.transB {
-			return float64(b[j*ldb+p])
+	for j := range tc.n {
+		for p := range tc.k {
+			if tc.transB {
+				opBT[j*tc.k+p] = float64(b[j*ldb+p])
+			} else {
+				opBT[j*tc.k+p] = float64(b[p*ldb+j])
+			}
 		}
-		return float64(b[p*ldb+j])
 	}
 	const eps = 1.0 / (1 << 23)
 	for i := range tc.m {
+		ai := opA[i*tc.k : (i+1)*tc.k]
 		for j := range tc.n {
+			bj := opBT[j*tc.k : (j+1)*tc.k]
 			var s, mag float64
-			for p := range tc.k {
-				s += at(i, p) * bt(p, j)
-				mag += math.Abs(at(i, p) * bt(p, j))
+			for p, av := range ai {
+				s += av * bj[p]
+				mag += math.Abs(av * bj[p])
 			}
 			want := float64(tc.alpha) * s
 			mag *= math.Abs(float64(tc.alpha))

@@ -1,0 +1,46 @@
+//go:build !purego
+
+package kernel
+
+// The amd64 paths: assembly micro-kernels with the shared Go driver.
+
+// gemmAVX512 uses a 14×32 tile: 28 zmm accumulators, one broadcast A value and two B vectors.
+// A kc×32 B panel (32 KiB) and a 14-row A panel share L1; the mc×kc block of A sits in L2.
+var gemmAVX512 = gemmKernel{
+	mr: 14, nr: 32,
+	kc: 256, mc: 14 * 24, nc: 1024,
+	micro: gemmMicroAVX512,
+	pack:  gemmPackRowsAVX512Go,
+	dot4:  gemvDot4Generic,
+	axpy:  gemvAxpyGeneric,
+}
+
+func init() {
+	// Filled whatever the processor: Gemm only dispatches to supported paths.
+	gemmKernels[AVX512] = &gemmAVX512
+}
+
+//go:noescape
+func gemmMicro14x32AVX512(k int, a, b *float32, bs int, c *float32, ldc int, alpha, beta float32)
+
+// gemmMicroAVX512 is the AVX-512 gemmMicro.
+func gemmMicroAVX512(k int, a, b []float32, bs int, c []float32, ldc int, alpha, beta float32) {
+	gemmMicro14x32AVX512(k, &a[0], &b[0], bs, &c[0], ldc, alpha, beta)
+}
+
+//go:noescape
+func gemmPackRowsAVX512(kb int, src *float32, ld int, dst *float32, rows, width int)
+
+// gemmPackRowsAVX512Go is gemmPackRows with AVX-512 gathers.
+func gemmPackRowsAVX512Go(d []float32, width int, src []float32, ld, rows, kb int) {
+	if kb == 0 || rows == 0 {
+		return
+	}
+	if width > 32 || (width-1)*ld >= 1<<31 {
+		gemmPackRows(d, width, src, ld, rows, kb)
+		return
+	}
+	_ = d[kb*width-1]
+	_ = src[(rows-1)*ld+kb-1]
+	gemmPackRowsAVX512(kb, &src[0], ld, &d[0], rows, width)
+}
