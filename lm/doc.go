@@ -24,8 +24,10 @@
 //
 // whose look-ahead Go's regexp package cannot express, so this package implements it as a
 // scanner with the character classes of the reference JavaScript encoder: \p{L} and \p{N} are
-// the Unicode letter and number categories (combining marks, as in Devanagari vowel signs,
-// are neither) and \s is ECMAScript white space (so U+FEFF is white space and U+0085 is not).
+// the Unicode letter and number categories of Unicode 17.0 (Go's tables, of Unicode 15.0,
+// are extended with the letters and numbers assigned since; combining marks, as in
+// Devanagari vowel signs, are neither) and \s is ECMAScript white space (so U+FEFF is white
+// space and U+0085 is not).
 // An invalid UTF-8 byte is a character of its own in [^\s\p{L}\p{N}] and is encoded as that
 // byte, so decoding restores it. The contractions are case-sensitive ("'S" is not one), as in
 // GPT-2.
