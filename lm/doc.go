@@ -30,7 +30,8 @@
 // space and U+0085 is not).
 // An invalid UTF-8 byte is a character of its own in [^\s\p{L}\p{N}] and is encoded as that
 // byte, so decoding restores it. The contractions are case-sensitive ("'S" is not one), as in
-// GPT-2.
+// GPT-2. (GPT-2's original Python encoder counts a few more control characters, such as
+// U+0085, as white space; text holding them can split differently there.)
 //
 // [CharTokenizer] is a character-level tokenizer over a task's alphabet with special tokens
 // (<pad>, <bos>, <eos>, <unk> by default) for the built-in tasks; characters outside the

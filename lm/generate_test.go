@@ -269,3 +269,35 @@ func TestGenerateCancelAndProgress(t *testing.T) {
 		t.Errorf("%d states made after cancellation", n)
 	}
 }
+
+// BenchmarkGenerateOverhead measures Generate's own cost per token (distribution, sampling,
+// bookkeeping) with a model that does no work beyond copying a row.
+func BenchmarkGenerateOverhead(b *testing.B) {
+	for _, vocab := range []int{65, 50257} {
+		b.Run(fmt.Sprintf("vocab%d", vocab), func(b *testing.B) {
+			m := NewRandomBigramModel(min(vocab, 2048), 257, 2, rand.New(rand.NewPCG(1, 2)))
+			if vocab > 2048 {
+				// A wide vocabulary without a vocab² table: every row is the same.
+				row := m.Logits[0][:0]
+				for i := 0; i < vocab; i++ {
+					row = append(row, float32(i%97)/10)
+				}
+				table := make([][]float32, vocab)
+				for i := range table {
+					table[i] = row
+				}
+				m = &BigramModel{Logits: table, Context: 257}
+			}
+			prompts := [][]int{{1}, {2}}
+			opts := GenerateOptions{Sampling: SamplingOptions{Temperature: 0.8, TopK: 40}, MaxNewTokens: 256, Workers: 1}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if _, err := Generate(context.Background(), m, prompts, opts, rand.New(rand.NewPCG(1, uint64(i)))); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.N*2*256)/b.Elapsed().Seconds(), "tokens/s")
+		})
+	}
+}
