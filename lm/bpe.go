@@ -37,10 +37,11 @@ type BPETokenizer struct {
 	cache []atomic.Pointer[bpeCacheEntry] // direct-mapped by hash of the piece
 }
 
-// bpeCacheEntry is an immutable cached encoding of one piece.
+// bpeCacheEntry is an immutable cached encoding of one piece, in one allocation.
 type bpeCacheEntry struct {
-	piece string
-	ids   []int32
+	pieceLen, nIDs uint8
+	piece          [bpeCacheMaxLen]byte
+	ids            [bpeCacheMaxIDs]int32
 }
 
 type bpeMerge struct {
@@ -49,10 +50,11 @@ type bpeMerge struct {
 }
 
 // bpeCacheSlots is the number of slots of the piece cache (a power of two); bpeCacheMaxLen
-// is the longest cached piece in bytes.
+// is the longest cached piece in bytes and bpeCacheMaxIDs the most tokens cached for one.
 const (
 	bpeCacheSlots  = 1 << 14
-	bpeCacheMaxLen = 64
+	bpeCacheMaxLen = 32
+	bpeCacheMaxIDs = 12
 )
 
 // maxVocab bounds the vocabulary size accepted from files.
@@ -345,8 +347,8 @@ func (t *BPETokenizer) AppendEncode(dst []int, text string) []int {
 		var slot *atomic.Pointer[bpeCacheEntry]
 		if len(piece) <= bpeCacheMaxLen {
 			slot = &t.cache[maphash.String(t.seed, piece)&(bpeCacheSlots-1)]
-			if e := slot.Load(); e != nil && e.piece == piece {
-				for _, id := range e.ids {
+			if e := slot.Load(); e != nil && string(e.piece[:e.pieceLen]) == piece {
+				for _, id := range e.ids[:e.nIDs] {
 					dst = append(dst, int(id))
 				}
 				continue
@@ -359,9 +361,11 @@ func (t *BPETokenizer) AppendEncode(dst []int, text string) []int {
 		for _, id := range ids {
 			dst = append(dst, int(id))
 		}
-		if slot != nil {
-			// Copy the piece: it must not keep the caller's text alive.
-			slot.Store(&bpeCacheEntry{piece: strings.Clone(piece), ids: append([]int32(nil), ids...)})
+		if slot != nil && len(ids) <= bpeCacheMaxIDs {
+			e := &bpeCacheEntry{pieceLen: uint8(len(piece)), nIDs: uint8(len(ids))}
+			copy(e.piece[:], piece)
+			copy(e.ids[:], ids)
+			slot.Store(e)
 		}
 	}
 	if w != nil {

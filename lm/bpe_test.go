@@ -525,3 +525,29 @@ func TestBPEHuggingFaceNames(t *testing.T) {
 		t.Fatal("vocab.json/merges.txt encode differently from encoder.json/vocab.bpe")
 	}
 }
+
+func TestBPEDecodeSpecialSpellingAndPanics(t *testing.T) {
+	vocab := map[string]int{}
+	for b := 0; b < 256; b++ {
+		vocab[string(byteToRune[b])] = b
+	}
+	vocab["▁added"] = 256 // not spelled in the byte alphabet: decodes to its spelling
+	vj, _ := json.Marshal(vocab)
+	tok, err := NewBPE(bytes.NewReader(vj), strings.NewReader("#version: 0.2\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := tok.Decode([]int{256, 'a'}); got != "▁addeda" { // byte b has id b here
+		t.Errorf("Decode = %q", got)
+	}
+	for _, id := range []int{-1, 257} {
+		func() {
+			defer func() {
+				if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "outside the vocabulary") {
+					t.Errorf("Decode(%d): panic %v", id, r)
+				}
+			}()
+			tok.Decode([]int{id})
+		}()
+	}
+}
