@@ -11,8 +11,8 @@ var gemmAVX512 = gemmKernel{
 	kc: 256, mc: 14 * 24, nc: 1024,
 	micro: gemmMicroAVX512,
 	pack:  gemmPackRowsAVX512Go,
-	dot4:  gemvDot4Generic,
-	axpy:  gemvAxpyGeneric,
+	dot4:  gemvDot4AVX512Go,
+	axpy:  gemvAxpyAVX512Go,
 }
 
 func init() {
@@ -43,4 +43,25 @@ func gemmPackRowsAVX512Go(d []float32, width int, src []float32, ld, rows, kb in
 	_ = d[kb*width-1]
 	_ = src[(rows-1)*ld+kb-1]
 	gemmPackRowsAVX512(kb, &src[0], ld, &d[0], rows, width)
+}
+
+//go:noescape
+func gemvDot4AVX512(k int, x, r0, r1, r2, r3 *float32) (s0, s1, s2, s3 float32)
+
+//go:noescape
+func gemvAxpyAVX512(k int, x, m *float32, ldm int, y *float32, n int, alpha, beta float32)
+
+// gemvDot4AVX512Go is the AVX-512 dot4 (k ≥ 1).
+func gemvDot4AVX512Go(k int, x, r0, r1, r2, r3 []float32) (s0, s1, s2, s3 float32) {
+	_, _, _, _, _ = x[k-1], r0[k-1], r1[k-1], r2[k-1], r3[k-1]
+	return gemvDot4AVX512(k, &x[0], &r0[0], &r1[0], &r2[0], &r3[0])
+}
+
+// gemvAxpyAVX512Go is the AVX-512 axpy (k ≥ 1).
+func gemvAxpyAVX512Go(k int, x, m []float32, ldm int, y []float32, n int, alpha, beta float32) {
+	if n == 0 {
+		return
+	}
+	_, _, _ = x[k-1], m[(k-1)*ldm+n-1], y[n-1]
+	gemvAxpyAVX512(k, &x[0], &m[0], ldm, &y[0], n, alpha, beta)
 }
