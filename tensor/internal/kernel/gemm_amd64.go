@@ -15,9 +15,27 @@ var gemmAVX512 = gemmKernel{
 	axpy:  gemvAxpyAVX512Go,
 }
 
+// gemmAVX2 uses a 6×16 tile: 12 ymm accumulators, one broadcast A value and two B vectors.
+var gemmAVX2 = gemmKernel{
+	mr: 6, nr: 16,
+	kc: 256, mc: 6 * 24, nc: 1024,
+	micro: gemmMicroAVX2,
+	dot4:  gemvDot4Generic,
+	axpy:  gemvAxpyGeneric,
+}
+
 func init() {
 	// Filled whatever the processor: Gemm only dispatches to supported paths.
+	gemmKernels[AVX2] = &gemmAVX2
 	gemmKernels[AVX512] = &gemmAVX512
+}
+
+//go:noescape
+func gemmMicro6x16AVX2(k int, a, b *float32, bs int, c *float32, ldc int, alpha, beta float32)
+
+// gemmMicroAVX2 is the AVX2 gemmMicro.
+func gemmMicroAVX2(k int, a, b []float32, bs int, c []float32, ldc int, alpha, beta float32) {
+	gemmMicro6x16AVX2(k, &a[0], &b[0], bs, &c[0], ldc, alpha, beta)
 }
 
 //go:noescape
