@@ -169,7 +169,7 @@ type record struct {
 	op      opcode
 	out     *Var
 	a, b, c *Var
-	t0, t1  *tensor.Tensor // saved tensors (tape storage)
+	t0      *tensor.Tensor // a saved tensor (tape storage)
 	ix      []int          // saved indices (tape storage or the caller's, documented per op)
 	fw      []float32      // saved weights (the caller's, documented per op)
 	vs      []*Var         // operand lists (Concat)
