@@ -46,10 +46,11 @@ func MeanPassAtK(n int, correct []int, k int) float64 {
 func MajorityVote(answers []string) (answer string, votes int) {
 	count := make(map[string]int)
 	for _, a := range answers {
-		if a == "" {
-			continue
+		if a != "" {
+			count[a]++
 		}
-		count[a]++
+	}
+	for _, a := range answers { // in order of occurrence, so the first of tied answers wins
 		if c := count[a]; c > votes {
 			answer, votes = a, c
 		}
