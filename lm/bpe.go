@@ -24,7 +24,7 @@ import (
 // produces them from text (it spells "<|endoftext|>" out in pieces, as the reference does);
 // look their ids up with TokenID.
 //
-// A BPETokenizer is safe for concurrent use.
+// Create one with LoadBPE, LoadBPEDir or NewBPE. A BPETokenizer is safe for concurrent use.
 type BPETokenizer struct {
 	vocab   map[string]int // vocabulary-file spelling -> id
 	spell   []string       // id -> vocabulary-file spelling
@@ -368,7 +368,7 @@ func (t *BPETokenizer) AppendEncode(dst []int, text string) []int {
 			slot.Store(e)
 		}
 	}
-	if w != nil {
+	if w != nil && cap(w.syms) <= 1<<16 { // do not keep the buffers of a huge piece
 		bpeWorkPool.Put(w)
 	}
 	return dst
@@ -422,25 +422,29 @@ func (w *bpeWork) pop() bpeCand {
 	top := h[0]
 	n := len(h) - 1
 	h[0] = h[n]
-	h = h[:n]
-	i := 0
+	w.heap = h[:n]
+	w.down(0)
+	return top
+}
+
+func (w *bpeWork) down(i int) {
+	h := w.heap
+	n := len(h)
 	for {
 		l := 2*i + 1
 		if l >= n {
-			break
+			return
 		}
 		m := l
 		if r := l + 1; r < n && candLess(h[r], h[l]) {
 			m = r
 		}
 		if !candLess(h[m], h[i]) {
-			break
+			return
 		}
 		h[i], h[m] = h[m], h[i]
 		i = m
 	}
-	w.heap = h
-	return top
 }
 
 // mergePiece applies the merges to one piece and returns its token ids (in w.out).
@@ -467,11 +471,8 @@ func (t *BPETokenizer) mergePiece(w *bpeWork, piece string) []int32 {
 			w.heap = append(w.heap, bpeCand{rank: m.rank, pos: int32(i), left: syms[i].id, right: syms[i+1].id, merged: m.id})
 		}
 	}
-	// Heapify.
-	h := w.heap
-	w.heap = h[:0]
-	for _, c := range h {
-		w.push(c)
+	for i := len(w.heap)/2 - 1; i >= 0; i-- {
+		w.down(i)
 	}
 	cur := int32(-1)
 	for len(w.heap) > 0 {

@@ -271,6 +271,9 @@ func slowMerge(tok *BPETokenizer, piece string) []int {
 func TestBPEMergeMatchesSlowMerge(t *testing.T) {
 	tok := gpt2Tokenizer(t)
 	text := mixedText(rand.New(rand.NewPCG(5, 6)), 100_000)
+	// Long pieces: runs of one letter, of a pair, of spaces, of a CJK character.
+	text += " " + strings.Repeat("a", 5000) + " " + strings.Repeat("ab", 3000) + strings.Repeat(" ", 4000) + "x" +
+		strings.Repeat("你", 1000) + " " + strings.Repeat("!", 3000)
 	for i := 0; i < len(text); {
 		j := nextPiece(text, i)
 		piece := text[i:j]

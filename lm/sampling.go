@@ -92,7 +92,11 @@ func Distribution(dst, logits []float32, opts SamplingOptions) []float32 {
 			}
 			return 0
 		}
-		return math.Exp((float64(l) - m) * invT)
+		d := float64(l) - m
+		if d == 0 {
+			return 1 // also when invT overflows to +Inf
+		}
+		return math.Exp(d * invT)
 	}
 	filterP := opts.TopP > 0 && opts.TopP < 1
 

@@ -124,6 +124,8 @@ func TestDistributionTopPBoundary(t *testing.T) {
 		// -Inf is impossible; +Inf shares the mass.
 		{[]float32{float32(math.Inf(-1)), 0}, SamplingOptions{Temperature: 1}, []float32{0, 1}},
 		{[]float32{float32(math.Inf(1)), 0, float32(math.Inf(1))}, SamplingOptions{Temperature: 1}, []float32{0.5, 0, 0.5}},
+		// A temperature so small that its inverse overflows: the maxima share the mass.
+		{[]float32{1, 3, 3, 2}, SamplingOptions{Temperature: 5e-324}, []float32{0, 0.5, 0.5, 0}},
 		// A distribution of 1/2, 1/4, 1/8, 1/8 (logits differ by ln 2 at temperature 1/ln 2).
 		{[]float32{3, 2, 1, 1}, SamplingOptions{Temperature: 1 / math.Ln2, TopP: 0.75}, []float32{2.0 / 3, 1.0 / 3, 0, 0}},
 	}
