@@ -49,6 +49,12 @@ func TestBPELoadGPT2(t *testing.T) {
 	if got := string(tok.DecodeBytes(220)); got != " " {
 		t.Errorf("DecodeBytes(220) = %q", got)
 	}
+	// Every token's spelling is its bytes under GPT-2's byte-to-character map.
+	for id := 0; id < tok.VocabSize(); id++ {
+		if got := bytesToVocabString(tok.DecodeBytes(id)); got != tok.TokenString(id) {
+			t.Fatalf("token %d: bytes spell %q, vocabulary %q", id, got, tok.TokenString(id))
+		}
+	}
 }
 
 func TestBPEParityCases(t *testing.T) {
@@ -172,11 +178,8 @@ func TestPretokenizeInvalidUTF8(t *testing.T) {
 	alphabet := []string{"a", "b", " ", "  ", "\t", "1", "!", "'", "'s", "é", "你", "\xff", "\xc3", "\xe4\xb8", "\xed\xa0\x80", "\n"}
 	for iter := 0; iter < 2000; iter++ {
 		var raw, fixed strings.Builder
-		var parts []string
 		for k := rng.IntN(12); k >= 0; k-- {
-			p := alphabet[rng.IntN(len(alphabet))]
-			parts = append(parts, p)
-			raw.WriteString(p)
+			raw.WriteString(alphabet[rng.IntN(len(alphabet))])
 		}
 		s := raw.String()
 		// Replace each invalid byte by U+FFFD, remembering where bytes go.

@@ -34,10 +34,11 @@ func init() {
 }
 
 func printableByte(b byte) bool {
-	return ('!' <= b && b <= '~') || (0xA1 <= b && b <= 0xAC) || (0xAE <= b && b <= 0xFF)
+	return ('!' <= b && b <= '~') || (0xA1 <= b && b <= 0xAC) || 0xAE <= b
 }
 
-// bytesToVocabString returns the vocabulary-file spelling of raw bytes.
+// bytesToVocabString returns the vocabulary-file spelling of raw bytes (the inverse of
+// vocabStringToBytes).
 func bytesToVocabString(raw []byte) string {
 	out := make([]byte, 0, 2*len(raw))
 	for _, b := range raw {
