@@ -224,18 +224,44 @@ func gemmPackRows(d []float32, mr int, src []float32, ld, mm, kb int) {
 // gemmPackB copies op(B)[p0:p0+kb, j0:j0+nb] into dst as consecutive nr-column panels, each stored
 // k-major (nr values per k), zero-padding the last panel.
 func gemmPackB(pack gemmPackFunc, dst []float32, nr int, b []float32, ldb int, trans bool, p0, kb, j0, nb int) {
+	if !trans {
+		gemmPackBRows(dst, nr, b, ldb, p0, kb, j0, nb)
+		return
+	}
 	for jr := 0; jr < nb; jr += nr {
-		nn := min(nr, nb-jr)
-		d := dst[jr*kb : (jr+nr)*kb]
-		if !trans {
-			for p := range kb {
-				dp := d[p*nr : p*nr+nr]
-				copy(dp, b[(p0+p)*ldb+j0+jr:][:nn])
-				clear(dp[nn:])
-			}
-			continue
-		}
 		// op(B)[p][j] = b[j*ldb+p]: column j of the panel is a row of b.
-		pack(d, nr, b[(j0+jr)*ldb+p0:], ldb, nn, kb)
+		nn := min(nr, nb-jr)
+		pack(dst[jr*kb:(jr+nr)*kb], nr, b[(j0+jr)*ldb+p0:], ldb, nn, kb)
+	}
+}
+
+// gemmPackBRows packs an untransposed B block row by row: each row of B is read once, in
+// order, and cut into the panels (sequential reads suit the prefetchers and the TLB better
+// than walking down one panel at a time).
+func gemmPackBRows(dst []float32, nr int, b []float32, ldb, p0, kb, j0, nb int) {
+	full := nb / nr * nr
+	panel := nr * kb // floats per panel
+	for p := range kb {
+		src := b[(p0+p)*ldb+j0:][:nb]
+		d := dst[p*nr:]
+		switch nr {
+		case 32:
+			for q := 0; q < full; q += 32 {
+				*(*[32]float32)(d[q*kb:]) = *(*[32]float32)(src[q:])
+			}
+		case 16:
+			for q := 0; q < full; q += 16 {
+				*(*[16]float32)(d[q*kb:]) = *(*[16]float32)(src[q:])
+			}
+		default:
+			for q := 0; q < full; q += nr {
+				copy(d[q*kb:q*kb+nr], src[q:q+nr])
+			}
+		}
+		if full < nb {
+			dp := d[full/nr*panel:][:nr]
+			copy(dp, src[full:])
+			clear(dp[nb-full:])
+		}
 	}
 }
