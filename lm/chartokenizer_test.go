@@ -93,3 +93,31 @@ func TestCharTokenizerErrors(t *testing.T) {
 		}
 	}
 }
+
+func FuzzCharTokenizer(f *testing.F) {
+	f.Add("0123456789+=", "12+3=15")
+	f.Add("abc", "abd\xff")
+	f.Add("你好", "你好吗")
+	f.Fuzz(func(t *testing.T, alphabet, text string) {
+		tok, err := NewCharTokenizer(alphabet)
+		if err != nil {
+			return
+		}
+		ids := tok.Encode(text)
+		for _, id := range ids {
+			if id < 0 || id >= tok.VocabSize() {
+				t.Fatalf("id %d outside [0, %d)", id, tok.VocabSize())
+			}
+		}
+		strict, err := tok.EncodeStrict(text)
+		if err != nil {
+			return
+		}
+		if !reflect.DeepEqual(strict, ids) {
+			t.Fatalf("EncodeStrict %v, Encode %v", strict, ids)
+		}
+		if got := tok.Decode(ids); got != text {
+			t.Fatalf("round trip of %q gave %q", text, got)
+		}
+	})
+}

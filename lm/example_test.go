@@ -76,6 +76,25 @@ func ExampleSample() {
 	// 0 true true true
 }
 
+// Decoding with a State: Append returns the next-token logits of every fed position, and
+// Truncate rolls the sequence back.
+func ExampleBigramModel() {
+	model := lm.NewBigramModel([][]float32{
+		{0, 2, 1},
+		{1, 0, 2},
+		{2, 1, 0},
+	}, 8)
+	s := model.NewState()
+	rows := s.Append([]int{0, 1}) // after token 0, after token 1
+	fmt.Println(s.Len(), rows)
+	s.Truncate(1)
+	rows = s.Append([]int{2})
+	fmt.Println(s.Len(), rows)
+	// Output:
+	// 2 [[0 2 1] [1 0 2]]
+	// 2 [[2 1 0]]
+}
+
 // Generation from a tiny bigram model: after token t the most likely token is t+1.
 func ExampleGenerate() {
 	model := lm.NewBigramModel([][]float32{
