@@ -170,10 +170,15 @@ func appendPolyline(dst []RoadgraphPoint, pts []MapPoint, closed bool, spacing f
 
 func haveDir(p RoadgraphPoint) bool { return p.DirX != 0 || p.DirY != 0 || p.DirZ != 0 }
 
+// MaxResamplePoints bounds the samples Resample produces for one polyline (a 500 km
+// polyline at 0.5 m), so that hostile coordinates cannot exhaust memory.
+const MaxResamplePoints = 1 << 20
+
 // Resample returns points spaced spacing metres apart along the polyline (closed: the
 // polygon ring back to its first point), starting at its first point and always keeping
 // its last vertex (for a closed ring, the last sample before the first point). Inputs with
-// fewer than two points, or spacing <= 0, are returned unchanged.
+// fewer than two points, spacing <= 0, non-finite coordinates, or a length that would need
+// more than MaxResamplePoints samples are returned unchanged.
 func Resample(pts []MapPoint, closed bool, spacing float64) []MapPoint {
 	if len(pts) < 2 || !(spacing > 0) {
 		return pts
@@ -181,6 +186,14 @@ func Resample(pts []MapPoint, closed bool, spacing float64) []MapPoint {
 	ring := pts
 	if closed {
 		ring = append(append(make([]MapPoint, 0, len(pts)+1), pts...), pts[0])
+	}
+	total := 0.0
+	for i := 0; i+1 < len(ring); i++ {
+		a, b := ring[i], ring[i+1]
+		total += math.Sqrt((b.X-a.X)*(b.X-a.X) + (b.Y-a.Y)*(b.Y-a.Y) + (b.Z-a.Z)*(b.Z-a.Z))
+	}
+	if !(total/spacing < MaxResamplePoints) { // also catches NaN and Inf
+		return pts
 	}
 	out := []MapPoint{ring[0]}
 	carry := 0.0 // arc length travelled since the last sample
