@@ -97,18 +97,22 @@ func Render(atoms []Atom, cfg ImagingConfig, rng *rand.Rand) *Frame {
 	return f
 }
 
-// poisson draws from the Poisson distribution with mean mu: by multiplication of uniforms
-// below 30, and by the normal approximation (rounded, clamped at zero) above.
+// poisson draws from the Poisson distribution with mean mu: by inversion of the cumulative
+// distribution with one uniform below 30, and by the normal approximation (rounded, clamped at
+// zero) above.
 func poisson(mu float64, rng *rand.Rand) float64 {
 	if mu <= 0 {
 		return 0
 	}
 	if mu < 30 {
-		l := math.Exp(-mu)
-		k, p := 0, rng.Float64()
-		for p > l {
+		u := rng.Float64()
+		p := math.Exp(-mu)
+		cdf := p
+		k := 0
+		for u > cdf && k < 200 {
 			k++
-			p *= rng.Float64()
+			p *= mu / float64(k)
+			cdf += p
 		}
 		return float64(k)
 	}
