@@ -22,6 +22,9 @@ func tasks(t *testing.T) []Task {
 
 func TestMakeSplitsDisjointAndDeterministic(t *testing.T) {
 	sizes := SplitSizes{Train: 300, Validation: 50, Test: 200}
+	if testing.Short() {
+		sizes = SplitSizes{Train: 60, Validation: 20, Test: 40}
+	}
 	for _, tk := range tasks(t) {
 		s, err := MakeSplits(tk, sizes, rand.New(rand.NewPCG(1, 2)))
 		if err != nil {
@@ -45,7 +48,7 @@ func TestMakeSplitsDisjointAndDeterministic(t *testing.T) {
 			t.Fatalf("%s: same seed, different splits", tk.Name())
 		}
 		// A larger training pool leaves the test split unchanged.
-		bigger, err := MakeSplits(tk, SplitSizes{Train: 600, Validation: 50, Test: 200}, rand.New(rand.NewPCG(1, 2)))
+		bigger, err := MakeSplits(tk, SplitSizes{Train: 2 * sizes.Train, Validation: sizes.Validation, Test: sizes.Test}, rand.New(rand.NewPCG(1, 2)))
 		if err != nil {
 			t.Fatal(err)
 		}
