@@ -83,9 +83,11 @@ var relSpelling = map[byte]string{'<': "<", '>': ">", 'l': "<=", 'g': ">=", 'e':
 // Stages returns the number of stages (operations) of the pipeline.
 func (p *Program) Stages() int { return len(p.stages) }
 
-// ReturnsList reports whether the program's result is a list (its last stage is not a
-// reduction).
-func (p *Program) ReturnsList() bool { return !p.stages[len(p.stages)-1].op.isReduction() }
+// ReturnsList reports whether the program's result is a list: its last stage is not a
+// reduction. The zero Program has no stages and returns its input.
+func (p *Program) ReturnsList() bool {
+	return len(p.stages) == 0 || !p.stages[len(p.stages)-1].op.isReduction()
+}
 
 // String returns the program in canonical form: no white space, stages joined by '|',
 // integers in decimal without leading zeros, and only the parentheses the precedence rules

@@ -219,3 +219,11 @@ func TestValue(t *testing.T) {
 		t.Errorf("Stages %d ReturnsList %v", p.Stages(), p.ReturnsList())
 	}
 }
+
+func TestZeroProgram(t *testing.T) {
+	var p Program
+	v, err := p.Run([]int64{2, 1}, Limits{})
+	if err != nil || v.String() != "[2,1]" || !p.ReturnsList() || p.Stages() != 0 || p.String() != "" {
+		t.Errorf("zero Program: %v, %v, %q", v, err, p.String())
+	}
+}
