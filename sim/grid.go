@@ -116,20 +116,28 @@ func (g *Grid) Nearest(x, y, z, zStretch float32) (int, float32) {
 	bestD := float32(math.Inf(1))
 	for r := 0; ; r++ {
 		x0, x1, y0, y1 := cx-r, cx+r, cy-r, cy+r
+		scan := func(c int) {
+			for k := g.start[c]; k < g.start[c+1]; k++ {
+				dx, dy, dz := g.px[k]-x, g.py[k]-y, (g.pz[k]-z)*zStretch
+				d := dx*dx + dy*dy + dz*dz
+				if d < bestD {
+					bestD, best = d, k
+				}
+			}
+		}
 		for j := max(y0, 0); j <= min(y1, g.ny-1); j++ {
-			edgeRow := j == y0 || j == y1
-			for i := max(x0, 0); i <= min(x1, g.nx-1); i++ {
-				if !edgeRow && i != x0 && i != x1 {
-					continue // interior cells were visited at smaller r
+			if j == y0 || j == y1 {
+				for i := max(x0, 0); i <= min(x1, g.nx-1); i++ {
+					scan(j*g.nx + i)
 				}
-				c := j*g.nx + i
-				for k := g.start[c]; k < g.start[c+1]; k++ {
-					dx, dy, dz := g.px[k]-x, g.py[k]-y, (g.pz[k]-z)*zStretch
-					d := dx*dx + dy*dy + dz*dz
-					if d < bestD {
-						bestD, best = d, k
-					}
-				}
+				continue
+			}
+			// Interior rows: only the ring's two side cells are new.
+			if x0 >= 0 {
+				scan(j*g.nx + x0)
+			}
+			if x1 < g.nx && x1 != x0 {
+				scan(j*g.nx + x1)
 			}
 		}
 		// Lower bound on the distance to any cell not yet visited.
