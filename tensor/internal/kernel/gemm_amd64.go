@@ -20,8 +20,8 @@ var gemmAVX2 = gemmKernel{
 	mr: 6, nr: 16,
 	kc: 256, mc: 6 * 24, nc: 1024,
 	micro: gemmMicroAVX2,
-	dot4:  gemvDot4Generic,
-	axpy:  gemvAxpyGeneric,
+	dot4:  gemvDot4AVX2Go,
+	axpy:  gemvAxpyAVX2Go,
 }
 
 func init() {
@@ -82,4 +82,25 @@ func gemvAxpyAVX512Go(k int, x, m []float32, ldm int, y []float32, n int, alpha,
 	}
 	_, _, _ = x[k-1], m[(k-1)*ldm+n-1], y[n-1]
 	gemvAxpyAVX512(k, &x[0], &m[0], ldm, &y[0], n, alpha, beta)
+}
+
+//go:noescape
+func gemvDot4AVX2(k int, x, r0, r1, r2, r3 *float32) (s0, s1, s2, s3 float32)
+
+//go:noescape
+func gemvAxpyAVX2(k int, x, m *float32, ldm int, y *float32, n int, alpha, beta float32)
+
+// gemvDot4AVX2Go is the AVX2 dot4 (k ≥ 1).
+func gemvDot4AVX2Go(k int, x, r0, r1, r2, r3 []float32) (s0, s1, s2, s3 float32) {
+	_, _, _, _, _ = x[k-1], r0[k-1], r1[k-1], r2[k-1], r3[k-1]
+	return gemvDot4AVX2(k, &x[0], &r0[0], &r1[0], &r2[0], &r3[0])
+}
+
+// gemvAxpyAVX2Go is the AVX2 axpy (k ≥ 1).
+func gemvAxpyAVX2Go(k int, x, m []float32, ldm int, y []float32, n int, alpha, beta float32) {
+	if n == 0 {
+		return
+	}
+	_, _, _ = x[k-1], m[(k-1)*ldm+n-1], y[n-1]
+	gemvAxpyAVX2(k, &x[0], &m[0], ldm, &y[0], n, alpha, beta)
 }

@@ -210,9 +210,9 @@ func TestGemmLarge(t *testing.T) {
 	gemmForEachPath(t, func(t *testing.T) {
 		rng := rand.New(rand.NewPCG(5, 6))
 		for tr := range 4 {
-			checkGemm(t, gemmCase{transA: tr%2 == 1, transB: tr/2 == 1, m: 301, n: 1100, k: 530, padA: tr, padB: 1, padC: 2, alpha: 0.5, beta: -1}, rng)
+			checkGemm(t, gemmCase{transA: tr%2 == 1, transB: tr/2 == 1, m: 71, n: 1100, k: 530, padA: tr, padB: 1, padC: 2, alpha: 0.5, beta: -1}, rng)
 		}
-		checkGemm(t, gemmCase{m: 1030, n: 90, k: 300, alpha: 1, beta: 0}, rng)
+		checkGemm(t, gemmCase{m: 1030, n: 50, k: 300, alpha: 1, beta: 0}, rng)
 	})
 }
 
