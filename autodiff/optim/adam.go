@@ -2,9 +2,9 @@ package optim
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/tenet-ml/tenet/autodiff"
+	"github.com/tenet-ml/tenet/tensor"
 )
 
 // AdamConfig configures [NewAdam] and [NewAdamW]. Zero fields take PyTorch's defaults, noted
@@ -74,7 +74,8 @@ func orDefault(v, def float64) float64 {
 	return v
 }
 
-// Step applies one Adam (or AdamW) update to every parameter with a gradient.
+// Step applies one Adam (or AdamW) update to every parameter with a gradient, with the fused
+// kernel [tensor.AdamUpdate].
 func (o *Adam) Step() {
 	for i, p := range o.params {
 		g, ok := o.grad(i)
@@ -83,9 +84,6 @@ func (o *Adam) Step() {
 		}
 		st := &o.states[i]
 		st.step++
-		t := float64(st.step)
-		bc1 := 1 - math.Pow(o.beta1, t)
-		bc2 := 1 - math.Pow(o.beta2, t)
 		wd := 0.0
 		if o.decay[i] {
 			wd = o.wd
@@ -95,40 +93,7 @@ func (o *Adam) Step() {
 			scaleInPlace(x, float32(1-o.lr*wd))
 			wd = 0
 		}
-		adamUpdate(x, g, st.bufs[0].Data(), st.bufs[1].Data(),
-			float32(o.beta1), float32(1-o.beta1), float32(o.beta2), float32(1-o.beta2),
-			float32(wd), float32(o.lr/bc1), float32(1/math.Sqrt(bc2)), float32(o.eps))
-	}
-}
-
-// adamUpdate is the per-element Adam update over x (parameter), g (gradient), m and v
-// (moments), all of one length:
-//
-//	g' = g + wd·x;  m = β1·m + (1−β1)·g';  v = β2·v + (1−β2)·g'²
-//	x -= stepSize · m / (√v · invBC2sqrt + eps)
-//
-// PyTorch divides √v by √(1−β2ᵗ); multiplying by its reciprocal instead saves a division per
-// element (the divider is the bottleneck of this loop) and changes results by at most an ulp.
-func adamUpdate(x, g, m, v []float32, b1, c1, b2, c2, wd, stepSize, invBC2sqrt, eps float32) {
-	g = g[:len(x)]
-	m = m[:len(x)]
-	v = v[:len(x)]
-	for i := range x {
-		gi := g[i]
-		if wd != 0 {
-			gi += wd * x[i]
-		}
-		mi := b1*m[i] + c1*gi
-		vi := b2*v[i] + c2*gi*gi
-		m[i] = mi
-		v[i] = vi
-		denom := float32(math.Sqrt(float64(vi)))*invBC2sqrt + eps
-		x[i] -= stepSize * mi / denom
-	}
-}
-
-func scaleInPlace(x []float32, a float32) {
-	for i := range x {
-		x[i] *= a
+		tensor.AdamUpdate(x, g, st.bufs[0].Data(), st.bufs[1].Data(),
+			tensor.NewAdamParams(o.lr, o.beta1, o.beta2, o.eps, wd, int(st.step)))
 	}
 }

@@ -253,3 +253,11 @@ func (b *base) ImportState(s map[string]ParamState) error {
 	}
 	return nil
 }
+
+// scaleInPlace multiplies x by a. It stays a plain loop: tensor.MulScalarInto splits large
+// tensors over new goroutines, which allocates, and optimizer steps allocate nothing.
+func scaleInPlace(x []float32, a float32) {
+	for i := range x {
+		x[i] *= a
+	}
+}

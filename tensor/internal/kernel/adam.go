@@ -1,0 +1,143 @@
+package kernel
+
+import (
+	"math"
+	"sync"
+)
+
+// Fused optimizer kernel: one pass of the Adam update over a parameter, its gradient and the
+// two moment buffers.
+
+// AdamParams holds the scalars of one Adam update (see Adam). The caller computes them in
+// float64 and rounds once, so that 1−β and the bias corrections carry no float32 cancellation.
+type AdamParams struct {
+	Beta1       float32 // β1, decay of the first moment
+	Grad1       float32 // 1 − β1
+	Beta2       float32 // β2, decay of the second moment
+	Grad2       float32 // 1 − β2
+	WeightDecay float32 // λ of L2 decay added to the gradient; 0 for none
+	StepSize    float32 // lr / (1 − β1ᵗ)
+	InvSqrtBC2  float32 // 1 / √(1 − β2ᵗ)
+	Eps         float32 // ε, added outside the square root
+}
+
+// adamParallelMin is the length from which Adam splits its work over goroutines. The update
+// reads four and writes three streams per element, so it pays from a smaller size than the
+// other elementwise kernels.
+const adamParallelMin = 1 << 15
+
+// adamImpl[p] is Adam on path p for equal-length slices; the assembly versions are installed
+// by adam_amd64.go.
+var adamImpl = [numPaths]func(x, g, m, v []float32, p AdamParams){
+	Generic: adamGeneric, AVX2: adamGeneric, AVX512: adamGeneric,
+}
+
+// Adam applies one Adam update to len(x) elements; g, m and v must be at least as long:
+//
+//	d = g + λ·x;  m = β1·m + (1−β1)·d;  v = β2·v + (1−β2)·d²
+//	x -= StepSize · m / (√v · InvSqrtBC2 + ε)
+//
+// This is PyTorch's update with the division of √v by √(1−β2ᵗ) replaced by a multiplication
+// by its reciprocal. The assembly paths fuse multiply-adds, so they may differ from the generic
+// path by a few ulps. Large inputs are split over goroutines; every element is computed the
+// same way whatever the split.
+func Adam(x, g, m, v []float32, p AdamParams) {
+	n := len(x)
+	g, m, v = g[:n], m[:n], v[:n]
+	f := adamImpl[active]
+	if n < adamParallelMin {
+		f(x, g, m, v, p)
+		return
+	}
+	adamParallel(f, x, g, m, v, p)
+}
+
+// adamGeneric is the portable Adam update, the oracle of the assembly versions.
+func adamGeneric(x, g, m, v []float32, p AdamParams) {
+	b1, c1, b2, c2 := p.Beta1, p.Grad1, p.Beta2, p.Grad2
+	wd, step, ibc, eps := p.WeightDecay, p.StepSize, p.InvSqrtBC2, p.Eps
+	g, m, v = g[:len(x)], m[:len(x)], v[:len(x)]
+	for i := range x {
+		d := g[i]
+		if wd != 0 {
+			d += wd * x[i]
+		}
+		mi := b1*m[i] + c1*d
+		vi := b2*v[i] + c2*(d*d)
+		m[i] = mi
+		v[i] = vi
+		// float32(math.Sqrt(float64(·))) compiles to a single-precision square root.
+		den := float32(math.Sqrt(float64(vi)))*ibc + eps
+		x[i] -= step * mi / den
+	}
+}
+
+// adamTask is a share of an Adam update run by an adam worker goroutine.
+type adamTask struct {
+	f          func(x, g, m, v []float32, p AdamParams)
+	x, g, m, v []float32
+	p          AdamParams
+	done       chan struct{}
+}
+
+// The adam workers are long-lived goroutines fed through adamWork, so that a parallel update
+// allocates nothing once warm (Parallel starts goroutines, which allocates, on every call).
+// adamFree recycles tasks with their completion channels.
+var (
+	adamMu      sync.Mutex
+	adamStarted int
+	adamWork    = make(chan *adamTask)
+	adamFree    = make(chan *adamTask, 64)
+)
+
+func adamWorker() {
+	for t := range adamWork {
+		t.f(t.x, t.g, t.m, t.v, t.p)
+		t.done <- struct{}{}
+	}
+}
+
+// adamParallel runs f over equal-length x, g, m, v split into contiguous chunks on up to
+// GOMAXPROCS goroutines, the calling one included.
+func adamParallel(f func(x, g, m, v []float32, p AdamParams), x, g, m, v []float32, p AdamParams) {
+	n := len(x)
+	nb := blocks(n)
+	workers := Workers(nb, adamParallelMin/blockLen)
+	if workers <= 1 {
+		f(x, g, m, v, p)
+		return
+	}
+	adamMu.Lock()
+	for adamStarted < workers-1 {
+		go adamWorker()
+		adamStarted++
+	}
+	adamMu.Unlock()
+	var tasks [64]*adamTask
+	workers = min(workers, len(tasks)+1)
+	chunk := (nb + workers - 1) / workers
+	k := 0
+	for lo := chunk; lo < nb; lo += chunk {
+		a, b := span(lo, min(lo+chunk, nb), n)
+		var t *adamTask
+		select {
+		case t = <-adamFree:
+		default:
+			t = &adamTask{done: make(chan struct{}, 1)}
+		}
+		t.f, t.x, t.g, t.m, t.v, t.p = f, x[a:b], g[a:b], m[a:b], v[a:b], p
+		adamWork <- t
+		tasks[k] = t
+		k++
+	}
+	a, b := span(0, min(chunk, nb), n)
+	f(x[a:b], g[a:b], m[a:b], v[a:b], p)
+	for _, t := range tasks[:k] {
+		<-t.done
+		t.f, t.x, t.g, t.m, t.v = nil, nil, nil, nil, nil
+		select {
+		case adamFree <- t:
+		default:
+		}
+	}
+}

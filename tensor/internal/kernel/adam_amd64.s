@@ -1,0 +1,98 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// Adam update in AVX2+FMA (ymm, 8 lanes) and AVX-512F (zmm, 16 lanes). See adamGeneric for
+// the formula. Register use:
+//   DI x (parameter)   SI g   DX m   R8 v   CX elements left   BX 1 when weight decay is on
+//   AX elements done (the result)
+//   vector 0..7: β1, 1−β1, β2, 1−β2, λ, step size, 1/√(1−β2ᵗ), ε (broadcast)
+// Only whole vectors are processed; the caller finishes the tail.
+
+// ADAMBODY is one vector of the update on the registers given (six scratch, then the eight
+// constants); NODECAY is a fresh label. It updates m, v and x in place.
+#define ADAMBODY(R8_, R9_, R10_, R11_, R12_, R13_, R0_, R1_, R2_, R3_, R4_, R5_, R6_, R7_, NODECAY) \
+	VMOVUPS (SI), R8_; \
+	VMOVUPS (DI), R9_; \
+	TESTQ BX, BX; \
+	JEQ NODECAY; \
+	VFMADD231PS R9_, R4_, R8_; \
+NODECAY: \
+	VMULPS (DX), R0_, R10_; \
+	VFMADD231PS R8_, R1_, R10_; \
+	VMULPS R8_, R8_, R11_; \
+	VMULPS (R8), R2_, R12_; \
+	VFMADD231PS R11_, R3_, R12_; \
+	VMOVUPS R10_, (DX); \
+	VMOVUPS R12_, (R8); \
+	VSQRTPS R12_, R13_; \
+	VFMADD213PS R7_, R6_, R13_; \
+	VMULPS R10_, R5_, R10_; \
+	VDIVPS R13_, R10_, R10_; \
+	VSUBPS R10_, R9_, R9_; \
+	VMOVUPS R9_, (DI)
+
+// ADAMSETUP loads the pointers, the count and the broadcast constants.
+#define ADAMSETUP(R0_, R1_, R2_, R3_, R4_, R5_, R6_, R7_) \
+	MOVQ x_base+0(FP), DI; \
+	MOVQ x_len+8(FP), CX; \
+	MOVQ g_base+24(FP), SI; \
+	MOVQ m_base+48(FP), DX; \
+	MOVQ v_base+72(FP), R8; \
+	MOVQ p+96(FP), R9; \
+	VBROADCASTSS 0(R9), R0_; \
+	VBROADCASTSS 4(R9), R1_; \
+	VBROADCASTSS 8(R9), R2_; \
+	VBROADCASTSS 12(R9), R3_; \
+	VBROADCASTSS 16(R9), R4_; \
+	VBROADCASTSS 20(R9), R5_; \
+	VBROADCASTSS 24(R9), R6_; \
+	VBROADCASTSS 28(R9), R7_; \
+	XORQ BX, BX; \
+	MOVL 16(R9), R10; \
+	SHLL $1, R10; \
+	JEQ 2(PC); \
+	MOVQ $1, BX; \
+	XORQ AX, AX
+
+// func adamAVX2(x, g, m, v []float32, p *AdamParams) int
+TEXT ·adamAVX2(SB), NOSPLIT, $0-112
+	ADAMSETUP(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7)
+
+adam2_loop:
+	CMPQ CX, $8
+	JLT  adam2_done
+	ADAMBODY(Y8, Y9, Y10, Y11, Y12, Y13, Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, adam2_nodecay)
+	ADDQ $32, DI
+	ADDQ $32, SI
+	ADDQ $32, DX
+	ADDQ $32, R8
+	ADDQ $8, AX
+	SUBQ $8, CX
+	JMP  adam2_loop
+
+adam2_done:
+	VZEROUPPER
+	MOVQ AX, ret+104(FP)
+	RET
+
+// func adamAVX512(x, g, m, v []float32, p *AdamParams) int
+TEXT ·adamAVX512(SB), NOSPLIT, $0-112
+	ADAMSETUP(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7)
+
+adam5_loop:
+	CMPQ CX, $16
+	JLT  adam5_done
+	ADAMBODY(Z8, Z9, Z10, Z11, Z12, Z13, Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, adam5_nodecay)
+	ADDQ $64, DI
+	ADDQ $64, SI
+	ADDQ $64, DX
+	ADDQ $64, R8
+	ADDQ $16, AX
+	SUBQ $16, CX
+	JMP  adam5_loop
+
+adam5_done:
+	VZEROUPPER
+	MOVQ AX, ret+104(FP)
+	RET

@@ -1,0 +1,131 @@
+package kernel
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// adamRef is the Adam update in float64, PyTorch's formula (√v divided by √(1−β2ᵗ)).
+func adamRef(x, g, m, v []float64, lr, b1, b2, eps, wd float64, step int) {
+	bc1 := 1 - math.Pow(b1, float64(step))
+	bc2 := 1 - math.Pow(b2, float64(step))
+	for i := range x {
+		d := g[i] + wd*x[i]
+		m[i] = b1*m[i] + (1-b1)*d
+		v[i] = b2*v[i] + (1-b2)*d*d
+		x[i] -= lr / bc1 * m[i] / (math.Sqrt(v[i])/math.Sqrt(bc2) + eps)
+	}
+}
+
+func adamParamsFor(lr, b1, b2, eps, wd float64, step int) AdamParams {
+	return AdamParams{
+		Beta1: float32(b1), Grad1: float32(1 - b1), Beta2: float32(b2), Grad2: float32(1 - b2),
+		WeightDecay: float32(wd), StepSize: float32(lr / (1 - math.Pow(b1, float64(step)))),
+		InvSqrtBC2: float32(1 / math.Sqrt(1-math.Pow(b2, float64(step)))), Eps: float32(eps),
+	}
+}
+
+func toF64(s []float32) []float64 {
+	d := make([]float64, len(s))
+	for i, v := range s {
+		d[i] = float64(v)
+	}
+	return d
+}
+
+// TestAdam runs three steps on every path and length (including the parallel split) against
+// the float64 formula, and checks the paths against each other.
+func TestAdam(t *testing.T) {
+	lengths := append(vecLengths, 4099, adamParallelMin+17, 3*adamParallelMin+5)
+	for _, wd := range []float64{0, 0.1} {
+		var generic [][]float32
+		for _, p := range Paths() {
+			restore := Use(p)
+			rng := rand.New(rand.NewPCG(7, 8))
+			for li, n := range lengths {
+				x, g := randVec(rng, n, li%3, 1), randVec(rng, n, 0, 1e-2)
+				m, v := make([]float32, n), make([]float32, n)
+				xr, gr, mr, vr := toF64(x), toF64(g), make([]float64, n), make([]float64, n)
+				for step := 1; step <= 3; step++ {
+					ap := adamParamsFor(1e-2, 0.9, 0.999, 1e-8, wd, step)
+					Adam(x, g, m, v, ap)
+					adamRef(xr, gr, mr, vr, 1e-2, 0.9, 0.999, 1e-8, wd, step)
+				}
+				for i := range n {
+					if d := math.Abs(float64(x[i]) - xr[i]); d > 1e-6*(1+math.Abs(xr[i])) {
+						t.Fatalf("%v wd=%g n=%d: x[%d] = %v, float64 %v", p, wd, n, i, x[i], xr[i])
+					}
+					if d := math.Abs(float64(v[i]) - vr[i]); d > 1e-5*vr[i]+1e-12 {
+						t.Fatalf("%v wd=%g n=%d: v[%d] = %v, float64 %v", p, wd, n, i, v[i], vr[i])
+					}
+				}
+				if p == Generic {
+					generic = append(generic, x)
+				} else {
+					for i, want := range generic[li] {
+						// Fused multiply-adds change d = g + λx where it nearly cancels, and there
+						// m/√v ≈ ±1 may change a lot: compare on the scale of a step (lr = 1e-2).
+						if d := math.Abs(float64(x[i] - want)); d > 1e-4*1e-2 {
+							t.Fatalf("%v wd=%g n=%d: x[%d] = %v, generic %v", p, wd, n, i, x[i], want)
+						}
+					}
+				}
+			}
+			restore()
+		}
+	}
+}
+
+// TestAdamZeroDecayIgnoresInfiniteParameters checks that without weight decay the parameter
+// never enters the gradient (0·∞ would be NaN).
+func TestAdamZeroDecayIgnoresInfiniteParameters(t *testing.T) {
+	forPaths(t, func(t *testing.T, p Path) {
+		x := make([]float32, 40)
+		g, m, v := make([]float32, 40), make([]float32, 40), make([]float32, 40)
+		for i := range x {
+			x[i] = float32(math.Inf(1))
+			g[i] = 1
+		}
+		ap := adamParamsFor(1e-3, 0.9, 0.999, 1e-8, 0, 1)
+		Adam(x, g, m, v, ap)
+		for i := range m {
+			if math.Abs(float64(m[i])-0.1) > 1e-7 {
+				t.Fatalf("m[%d] = %v", i, m[i])
+			}
+		}
+	})
+}
+
+func TestAdamAllocs(t *testing.T) {
+	n := 4 * adamParallelMin
+	x, g, m, v := make([]float32, n), make([]float32, n), make([]float32, n), make([]float32, n)
+	ap := adamParamsFor(1e-3, 0.9, 0.999, 1e-8, 0, 1)
+	Adam(x, g, m, v, ap)
+	if a := testing.AllocsPerRun(50, func() { Adam(x, g, m, v, ap) }); a != 0 {
+		t.Errorf("%v allocations per call", a)
+	}
+}
+
+func BenchmarkAdam(b *testing.B) {
+	for _, n := range []int{2560, 200704} {
+		x, g := make([]float32, n), make([]float32, n)
+		m, v := make([]float32, n), make([]float32, n)
+		for i := range g {
+			g[i] = float32(i%7) * 1e-3
+		}
+		ap := adamParamsFor(1e-3, 0.9, 0.999, 1e-8, 0, 1)
+		for _, p := range Paths() {
+			b.Run(fmt.Sprintf("%v/%d", p, n), func(b *testing.B) {
+				restore := Use(p)
+				defer restore()
+				b.SetBytes(int64(28 * n))
+				b.ReportAllocs()
+				for b.Loop() {
+					Adam(x, g, m, v, ap)
+				}
+			})
+		}
+	}
+}
