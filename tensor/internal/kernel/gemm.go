@@ -30,6 +30,9 @@ type gemmKernel struct {
 	mr, nr     int // register tile
 	kc, mc, nc int // cache blocks; mc is a multiple of mr, nc of nr
 	micro      gemmMicro
+	// microA, if not nil, is micro reading A in place: the value of tile row r at step p is
+	// a[r*ars+p*aps]. Small products use it to skip packing A.
+	microA func(k int, a []float32, ars, aps int, b []float32, bs int, c []float32, ldc int, alpha, beta float32)
 	// pack interleaves rows (see gemmPackRows); nil means gemmPackRows.
 	pack gemmPackFunc
 	// dot4 returns Σ_p x[p]·rows[r][p] for p < k, for four rows; every row is reduced in the

@@ -9,10 +9,11 @@ package kernel
 var gemmAVX512 = gemmKernel{
 	mr: 14, nr: 32,
 	kc: 256, mc: 14 * 24, nc: 1024,
-	micro: gemmMicroAVX512,
-	pack:  gemmPackRowsAVX512Go,
-	dot4:  gemvDot4AVX512Go,
-	axpy:  gemvAxpyAVX512Go,
+	micro:  gemmMicroAVX512,
+	microA: gemmMicroStridedAVX512,
+	pack:   gemmPackRowsAVX512Go,
+	dot4:   gemvDot4AVX512Go,
+	axpy:   gemvAxpyAVX512Go,
 }
 
 // gemmAVX2 uses a 6×16 tile: 12 ymm accumulators, one broadcast A value and two B vectors.
@@ -41,6 +42,15 @@ func gemmMicroAVX2(k int, a, b []float32, bs int, c []float32, ldc int, alpha, b
 //go:noescape
 func gemmMicro14x32AVX512(k int, a, b *float32, bs int, c *float32, ldc int, alpha, beta float32)
 
+//go:noescape
+func gemmMicro14x32StridedAVX512(k int, a *float32, ars, aps int, b *float32, bs int, c *float32, ldc int, alpha, beta float32)
+
+// gemmMicroStridedAVX512 is the AVX-512 microA.
+func gemmMicroStridedAVX512(k int, a []float32, ars, aps int, b []float32, bs int, c []float32, ldc int, alpha, beta float32) {
+	_ = a[13*ars+(k-1)*aps]
+	gemmMicro14x32StridedAVX512(k, &a[0], ars, aps, &b[0], bs, &c[0], ldc, alpha, beta)
+}
+
 // gemmMicroAVX512 is the AVX-512 gemmMicro.
 func gemmMicroAVX512(k int, a, b []float32, bs int, c []float32, ldc int, alpha, beta float32) {
 	gemmMicro14x32AVX512(k, &a[0], &b[0], bs, &c[0], ldc, alpha, beta)
@@ -49,18 +59,42 @@ func gemmMicroAVX512(k int, a, b []float32, bs int, c []float32, ldc int, alpha,
 //go:noescape
 func gemmPackRowsAVX512(kb int, src *float32, ld int, dst *float32, rows, width int)
 
-// gemmPackRowsAVX512Go is gemmPackRows with AVX-512 gathers.
+//go:noescape
+func gemmPackT16AVX512(blocks int, src *float32, ld int, dst *float32, width, rows, lanes int)
+
+// gemmPackRowsAVX512Go is gemmPackRows for AVX-512: 16×16 transposes in registers for whole
+// groups of 16 steps, gathers for the rest.
 func gemmPackRowsAVX512Go(d []float32, width int, src []float32, ld, rows, kb int) {
-	if kb == 0 || rows == 0 {
+	if kb == 0 {
 		return
 	}
-	if width > 32 || (width-1)*ld >= 1<<31 {
+	if width > 32 || int64(width)*int64(ld) >= 1<<31 {
 		gemmPackRows(d, width, src, ld, rows, kb)
 		return
 	}
 	_ = d[kb*width-1]
-	_ = src[(rows-1)*ld+kb-1]
-	gemmPackRowsAVX512(kb, &src[0], ld, &d[0], rows, width)
+	if rows > 0 {
+		_ = src[(rows-1)*ld+kb-1]
+	}
+	blocks := kb / 16
+	if blocks > 0 {
+		// Rows 0–15 into lanes 0–15, rows 16–31 into lanes 16–31.
+		for half := 0; half*16 < width; half++ {
+			r := min(max(rows-half*16, 0), 16)
+			s := &src[0]
+			if r > 0 {
+				s = &src[half*16*ld]
+			}
+			gemmPackT16AVX512(blocks, s, ld, &d[half*16], width, r, min(width-half*16, 16))
+		}
+	}
+	if done := blocks * 16; done < kb {
+		s := &src[0]
+		if rows > 0 {
+			s = &src[done]
+		}
+		gemmPackRowsAVX512(kb-done, s, ld, &d[done*width], rows, width)
+	}
 }
 
 //go:noescape

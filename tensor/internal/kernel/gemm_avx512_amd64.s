@@ -254,3 +254,329 @@ wide:
 done:
 	VZEROUPPER
 	RET
+
+// The same 14×32 micro-kernel reading A in place: A value (row r, step p) is at
+// a + r·ars + p·aps floats, which covers an untransposed A (ars = lda, aps = 1) and a
+// transposed one (ars = 1, aps = lda) without packing. Used for small products, where packing
+// A would cost as much as the arithmetic.
+//
+//	R10, R11, R12  rows 0, 5 and 10 at the current step; AX = ars and BX = 3·ars in bytes
+//	               reach the rest: base, base+AX, base+2AX, base+BX, base+4AX
+//	R13  aps in bytes; DI, DX, CX, Z0–Z31 as in gemmMicro14x32AVX512
+
+#define SROW(addr, acc0, acc1) \
+	VBROADCASTSS addr, Z30; \
+	VFMADD231PS  Z28, Z30, acc0; \
+	VFMADD231PS  Z29, Z30, acc1
+
+#define SKSTEP \
+	VMOVUPS (DI), Z28; \
+	VMOVUPS 64(DI), Z29; \
+	SROW((R10), Z0, Z1); \
+	SROW((R10)(AX*1), Z2, Z3); \
+	SROW((R10)(AX*2), Z4, Z5); \
+	SROW((R10)(BX*1), Z6, Z7); \
+	SROW((R10)(AX*4), Z8, Z9); \
+	SROW((R11), Z10, Z11); \
+	SROW((R11)(AX*1), Z12, Z13); \
+	SROW((R11)(AX*2), Z14, Z15); \
+	SROW((R11)(BX*1), Z16, Z17); \
+	SROW((R11)(AX*4), Z18, Z19); \
+	SROW((R12), Z20, Z21); \
+	SROW((R12)(AX*1), Z22, Z23); \
+	SROW((R12)(AX*2), Z24, Z25); \
+	SROW((R12)(BX*1), Z26, Z27); \
+	ADDQ R13, R10; \
+	ADDQ R13, R11; \
+	ADDQ R13, R12; \
+	ADDQ DX, DI
+
+// func gemmMicro14x32StridedAVX512(k int, a *float32, ars, aps int, b *float32, bs int, c *float32, ldc int, alpha, beta float32)
+TEXT ·gemmMicro14x32StridedAVX512(SB), NOSPLIT, $0-72
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), R10
+	MOVQ ars+16(FP), AX
+	SHLQ $2, AX
+	LEAQ (AX)(AX*2), BX
+	LEAQ (R10)(AX*4), R11
+	ADDQ AX, R11
+	LEAQ (R11)(AX*4), R12
+	ADDQ AX, R12
+	MOVQ aps+24(FP), R13
+	SHLQ $2, R13
+	MOVQ b+32(FP), DI
+	MOVQ bs+40(FP), DX
+	SHLQ $2, DX
+
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+	VPXORD Z16, Z16, Z16
+	VPXORD Z17, Z17, Z17
+	VPXORD Z18, Z18, Z18
+	VPXORD Z19, Z19, Z19
+	VPXORD Z20, Z20, Z20
+	VPXORD Z21, Z21, Z21
+	VPXORD Z22, Z22, Z22
+	VPXORD Z23, Z23, Z23
+	VPXORD Z24, Z24, Z24
+	VPXORD Z25, Z25, Z25
+	VPXORD Z26, Z26, Z26
+	VPXORD Z27, Z27, Z27
+
+sloop:
+	SKSTEP
+	DECQ CX
+	JNZ  sloop
+
+	MOVQ         c+48(FP), R8
+	MOVQ         ldc+56(FP), R9
+	SHLQ         $2, R9
+	VBROADCASTSS alpha+64(FP), Z30
+	MOVL         beta+68(FP), AX
+	ANDL         $0x7fffffff, AX
+	JZ           sstore0
+	VBROADCASTSS beta+68(FP), Z31
+	STORE(Z0, Z1)
+	STORE(Z2, Z3)
+	STORE(Z4, Z5)
+	STORE(Z6, Z7)
+	STORE(Z8, Z9)
+	STORE(Z10, Z11)
+	STORE(Z12, Z13)
+	STORE(Z14, Z15)
+	STORE(Z16, Z17)
+	STORE(Z18, Z19)
+	STORE(Z20, Z21)
+	STORE(Z22, Z23)
+	STORE(Z24, Z25)
+	STORE(Z26, Z27)
+	VZEROUPPER
+	RET
+
+sstore0:
+	STORE0(Z0, Z1)
+	STORE0(Z2, Z3)
+	STORE0(Z4, Z5)
+	STORE0(Z6, Z7)
+	STORE0(Z8, Z9)
+	STORE0(Z10, Z11)
+	STORE0(Z12, Z13)
+	STORE0(Z14, Z15)
+	STORE0(Z16, Z17)
+	STORE0(Z18, Z19)
+	STORE0(Z20, Z21)
+	STORE0(Z22, Z23)
+	STORE0(Z24, Z25)
+	STORE0(Z26, Z27)
+	VZEROUPPER
+	RET
+
+// func gemmPackT16AVX512(blocks int, src *float32, ld int, dst *float32, width, rows, lanes int)
+//
+// Transposing pack of up to 16 rows: for each of blocks groups of 16 steps, loads 16 floats
+// from each row r < rows of src (rows ld floats apart; missing rows read as zero), transposes
+// the 16×16 block in registers and stores lanes [0, lanes) of each of the 16 columns to dst,
+// width floats apart. dst[p*width+r] = src[r*ld+p] for r < rows, 0 for rows ≤ r < lanes.
+//
+//	R10–R13 rows 0, 5, 10 and 15; AX = ld and BX = 3·ld in bytes; R14 rows; R8 = width in
+//	bytes; K1 store mask; CX blocks left; Z0–Z15 rows, Z16–Z31 intermediate results.
+//	The transpose: unpack pairs of rows (ps), pairs of those (pd), then two rounds of
+//	128-bit lane shuffles.
+
+#define TLOAD(cnt, addr, reg) \
+	CMPQ    R14, $cnt; \
+	JLE     loaded; \
+	VMOVUPS addr, reg
+
+TEXT ·gemmPackT16AVX512(SB), NOSPLIT, $0-56
+	MOVQ blocks+0(FP), CX
+	MOVQ src+8(FP), R10
+	MOVQ ld+16(FP), AX
+	SHLQ $2, AX
+	LEAQ (AX)(AX*2), BX
+	LEAQ (R10)(AX*4), R11
+	ADDQ AX, R11
+	LEAQ (R11)(AX*4), R12
+	ADDQ AX, R12
+	LEAQ (R12)(AX*4), R13
+	ADDQ AX, R13
+	MOVQ dst+24(FP), DI
+	MOVQ width+32(FP), R8
+	SHLQ $2, R8
+	MOVQ rows+40(FP), R14
+	MOVQ lanes+48(FP), DX
+	MOVQ CX, R9
+	MOVQ DX, CX
+	MOVL $1, DX
+	SHLL CX, DX
+	DECL DX
+	KMOVW DX, K1
+	MOVQ R9, CX
+	TESTQ CX, CX
+	JZ   tdone
+
+tblock:
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+	TLOAD(0, (R10), Z0)
+	TLOAD(1, (R10)(AX*1), Z1)
+	TLOAD(2, (R10)(AX*2), Z2)
+	TLOAD(3, (R10)(BX*1), Z3)
+	TLOAD(4, (R10)(AX*4), Z4)
+	TLOAD(5, (R11), Z5)
+	TLOAD(6, (R11)(AX*1), Z6)
+	TLOAD(7, (R11)(AX*2), Z7)
+	TLOAD(8, (R11)(BX*1), Z8)
+	TLOAD(9, (R11)(AX*4), Z9)
+	TLOAD(10, (R12), Z10)
+	TLOAD(11, (R12)(AX*1), Z11)
+	TLOAD(12, (R12)(AX*2), Z12)
+	TLOAD(13, (R12)(BX*1), Z13)
+	TLOAD(14, (R12)(AX*4), Z14)
+	TLOAD(15, (R13), Z15)
+
+loaded:
+	// Pairs of rows: Z16+2i = lo(r2i, r2i+1), Z17+2i = hi(r2i, r2i+1).
+	VUNPCKLPS Z1, Z0, Z16
+	VUNPCKHPS Z1, Z0, Z17
+	VUNPCKLPS Z3, Z2, Z18
+	VUNPCKHPS Z3, Z2, Z19
+	VUNPCKLPS Z5, Z4, Z20
+	VUNPCKHPS Z5, Z4, Z21
+	VUNPCKLPS Z7, Z6, Z22
+	VUNPCKHPS Z7, Z6, Z23
+	VUNPCKLPS Z9, Z8, Z24
+	VUNPCKHPS Z9, Z8, Z25
+	VUNPCKLPS Z11, Z10, Z26
+	VUNPCKHPS Z11, Z10, Z27
+	VUNPCKLPS Z13, Z12, Z28
+	VUNPCKHPS Z13, Z12, Z29
+	VUNPCKLPS Z15, Z14, Z30
+	VUNPCKHPS Z15, Z14, Z31
+
+	// Groups of four rows: Z(4g+c) holds rows 4g..4g+3 of steps c, 4+c, 8+c, 12+c.
+	VUNPCKLPD Z18, Z16, Z0
+	VUNPCKHPD Z18, Z16, Z1
+	VUNPCKLPD Z19, Z17, Z2
+	VUNPCKHPD Z19, Z17, Z3
+	VUNPCKLPD Z22, Z20, Z4
+	VUNPCKHPD Z22, Z20, Z5
+	VUNPCKLPD Z23, Z21, Z6
+	VUNPCKHPD Z23, Z21, Z7
+	VUNPCKLPD Z26, Z24, Z8
+	VUNPCKHPD Z26, Z24, Z9
+	VUNPCKLPD Z27, Z25, Z10
+	VUNPCKHPD Z27, Z25, Z11
+	VUNPCKLPD Z30, Z28, Z12
+	VUNPCKHPD Z30, Z28, Z13
+	VUNPCKLPD Z31, Z29, Z14
+	VUNPCKHPD Z31, Z29, Z15
+
+	// Lane shuffles, round one: rows 0–7 (Z16–Z23) and 8–15 (Z24–Z31), steps {c, 4+c} then
+	// {8+c, 12+c}.
+	VSHUFF32X4 $0x44, Z4, Z0, Z16
+	VSHUFF32X4 $0xEE, Z4, Z0, Z17
+	VSHUFF32X4 $0x44, Z12, Z8, Z18
+	VSHUFF32X4 $0xEE, Z12, Z8, Z19
+	VSHUFF32X4 $0x44, Z5, Z1, Z20
+	VSHUFF32X4 $0xEE, Z5, Z1, Z21
+	VSHUFF32X4 $0x44, Z13, Z9, Z22
+	VSHUFF32X4 $0xEE, Z13, Z9, Z23
+	VSHUFF32X4 $0x44, Z6, Z2, Z24
+	VSHUFF32X4 $0xEE, Z6, Z2, Z25
+	VSHUFF32X4 $0x44, Z14, Z10, Z26
+	VSHUFF32X4 $0xEE, Z14, Z10, Z27
+	VSHUFF32X4 $0x44, Z7, Z3, Z28
+	VSHUFF32X4 $0xEE, Z7, Z3, Z29
+	VSHUFF32X4 $0x44, Z15, Z11, Z30
+	VSHUFF32X4 $0xEE, Z15, Z11, Z31
+
+	// Round two: Z(step) = all 16 rows of one step.
+	VSHUFF32X4 $0x88, Z18, Z16, Z0
+	VSHUFF32X4 $0xDD, Z18, Z16, Z4
+	VSHUFF32X4 $0x88, Z19, Z17, Z8
+	VSHUFF32X4 $0xDD, Z19, Z17, Z12
+	VSHUFF32X4 $0x88, Z22, Z20, Z1
+	VSHUFF32X4 $0xDD, Z22, Z20, Z5
+	VSHUFF32X4 $0x88, Z23, Z21, Z9
+	VSHUFF32X4 $0xDD, Z23, Z21, Z13
+	VSHUFF32X4 $0x88, Z26, Z24, Z2
+	VSHUFF32X4 $0xDD, Z26, Z24, Z6
+	VSHUFF32X4 $0x88, Z27, Z25, Z10
+	VSHUFF32X4 $0xDD, Z27, Z25, Z14
+	VSHUFF32X4 $0x88, Z30, Z28, Z3
+	VSHUFF32X4 $0xDD, Z30, Z28, Z7
+	VSHUFF32X4 $0x88, Z31, Z29, Z11
+	VSHUFF32X4 $0xDD, Z31, Z29, Z15
+
+	VMOVUPS Z0, K1, (DI)
+	ADDQ    R8, DI
+	VMOVUPS Z1, K1, (DI)
+	ADDQ    R8, DI
+	VMOVUPS Z2, K1, (DI)
+	ADDQ    R8, DI
+	VMOVUPS Z3, K1, (DI)
+	ADDQ    R8, DI
+	VMOVUPS Z4, K1, (DI)
+	ADDQ    R8, DI
+	VMOVUPS Z5, K1, (DI)
+	ADDQ    R8, DI
+	VMOVUPS Z6, K1, (DI)
+	ADDQ    R8, DI
+	VMOVUPS Z7, K1, (DI)
+	ADDQ    R8, DI
+	VMOVUPS Z8, K1, (DI)
+	ADDQ    R8, DI
+	VMOVUPS Z9, K1, (DI)
+	ADDQ    R8, DI
+	VMOVUPS Z10, K1, (DI)
+	ADDQ    R8, DI
+	VMOVUPS Z11, K1, (DI)
+	ADDQ    R8, DI
+	VMOVUPS Z12, K1, (DI)
+	ADDQ    R8, DI
+	VMOVUPS Z13, K1, (DI)
+	ADDQ    R8, DI
+	VMOVUPS Z14, K1, (DI)
+	ADDQ    R8, DI
+	VMOVUPS Z15, K1, (DI)
+	ADDQ    R8, DI
+
+	ADDQ $64, R10
+	ADDQ $64, R11
+	ADDQ $64, R12
+	ADDQ $64, R13
+	DECQ CX
+	JNZ  tblock
+
+tdone:
+	VZEROUPPER
+	RET

@@ -11,6 +11,10 @@ const (
 	// gemmDirectB is the largest k·n for which an untransposed B is read in place instead of
 	// being packed (it fits in L1/L2 and its rows are close together).
 	gemmDirectB = 64 * 128
+	// gemmDirectA is the largest m·n·k for which A is read in place (when the path can), and
+	// gemmDirectAN the largest n: with few column panels packing A does not pay for itself.
+	gemmDirectA  = 128 * 128 * 128
+	gemmDirectAN = 128
 )
 
 // gemmArgs is one matrix product, shared read-only by the goroutines working on it.
@@ -22,6 +26,7 @@ type gemmArgs struct {
 	a, b, c        []float32
 	lda, ldb, ldc  int
 	directB        bool
+	directA        bool
 }
 
 // gemmBuf holds one goroutine's packing buffers.
@@ -71,6 +76,7 @@ func gemmPacked(g *gemmKernel, transA, transB bool, m, n, k int, alpha float32, 
 		g: g, transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, beta: beta,
 		a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc,
 		directB: !transB && k*n <= gemmDirectB,
+		directA: g.microA != nil && (m*n*k <= gemmDirectA || n <= gemmDirectAN),
 	}
 	tilesM := (m + g.mr - 1) / g.mr
 	tilesN := (n + g.nr - 1) / g.nr
@@ -135,8 +141,13 @@ func (p *gemmArgs) block(i0, i1, j0, j1 int, buf *gemmBuf) {
 			}
 			for ic := i0; ic < i1; ic += mc {
 				mb := min(mc, i1-ic)
-				gemmPackA(pack, buf.a, mr, p.a, p.lda, p.transA, ic, mb, pc, kb)
-				p.macro(buf, mb, nb, kb, pc, jc, p.c[ic*p.ldc+jc:], beta)
+				if !p.directA {
+					gemmPackA(pack, buf.a, mr, p.a, p.lda, p.transA, ic, mb, pc, kb)
+				} else if full := mb / mr * mr; full < mb {
+					// Only a partial last panel needs packing (the kernel reads whole panels).
+					gemmPackA(pack, buf.a[full*kb:], mr, p.a, p.lda, p.transA, ic+full, mb-full, pc, kb)
+				}
+				p.macro(buf, mb, nb, kb, ic, pc, jc, p.c[ic*p.ldc+jc:], beta)
 			}
 		}
 	}
@@ -144,7 +155,7 @@ func (p *gemmArgs) block(i0, i1, j0, j1 int, buf *gemmBuf) {
 
 // macro runs the micro-kernel over an mb×nb block of C from packed A (buf.a) and packed or
 // in-place B.
-func (p *gemmArgs) macro(buf *gemmBuf, mb, nb, kb, pc, jc int, c []float32, beta float32) {
+func (p *gemmArgs) macro(buf *gemmBuf, mb, nb, kb, ic, pc, jc int, c []float32, beta float32) {
 	g := p.g
 	mr, nr, ldc := g.mr, g.nr, p.ldc
 	micro := g.micro
@@ -157,6 +168,24 @@ func (p *gemmArgs) macro(buf *gemmBuf, mb, nb, kb, pc, jc int, c []float32, beta
 			bp, bs := buf.b[jr*kb:(jr+nr)*kb], nr
 			if p.directB && nn == nr {
 				bp, bs = p.b[pc*p.ldb+jc+jr:], p.ldb
+			}
+			if p.directA && mm == mr {
+				// A in place: row stride and step stride depend on the layout.
+				var as []float32
+				ars, aps := p.lda, 1
+				if p.transA {
+					as, ars, aps = p.a[pc*p.lda+ic+ir:], 1, p.lda
+				} else {
+					as = p.a[(ic+ir)*p.lda+pc:]
+				}
+				if nn == nr {
+					g.microA(kb, as, ars, aps, bp, bs, c[ir*ldc+jr:], ldc, alpha, beta)
+					continue
+				}
+				t := buf.t[:mr*nr]
+				g.microA(kb, as, ars, aps, bp, bs, t, nr, 1, 0)
+				gemmWriteBack(mm, nn, t, nr, c[ir*ldc+jr:], ldc, alpha, beta)
+				continue
 			}
 			if mm == mr && nn == nr {
 				micro(kb, ap, bp, bs, c[ir*ldc+jr:], ldc, alpha, beta)
