@@ -1,0 +1,279 @@
+package lm
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/tenet-ml/tenet/tensor"
+)
+
+// This file is the Transformer's inference path: a KV cache per sequence and a forward pass
+// over plain slices with tensor.Gemm, no tape. Shapes, for k rows fed at once:
+//
+//	x, xn, att (k, C)   residual stream, its layer norm, attention output
+//	qkv        (k, 3C)  packed queries, keys and values
+//	fc         (k, 4C)  MLP hidden layer
+//	K, V       (n, C)   per layer, the cached keys and values of positions 0 … n−1
+//	logits     (k, V)
+//
+// Biases are written into the output first and the products accumulate onto them (beta = 1),
+// and the residual projections accumulate straight into x, so no pass adds a bias or a
+// residual separately.
+
+// kvInitialRows is the cache capacity, in positions, a new state starts with (at most MaxLen);
+// the cache doubles as the sequence grows, so short sequences of long-context models stay
+// small.
+const kvInitialRows = 64
+
+// kvState is the State of a Transformer: a growing KV cache and the scratch of one pass.
+type kvState struct {
+	m *Transformer
+	n int // tokens fed
+
+	rows   int         // cache capacity in positions
+	k, v   [][]float32 // per layer, rows×C
+	scr    passScratch // scratch of the current pass
+	out    [][]float32 // the logit rows returned by Append
+	logits []float32
+}
+
+// passScratch holds the activations of one forward pass over up to cap rows.
+type passScratch struct {
+	rows                int
+	x, xn, qkv, att, fc []float32
+	scores              []float32
+	geluViews           []*tensor.Tensor // geluViews[r] views fc[:r·4C] as (r, 4C)
+}
+
+// ensure grows the scratch to hold r rows, with attention scores for tk keys per row.
+func (s *passScratch) ensure(c, r, tk int) {
+	if r > s.rows {
+		s.rows = max(r, 2*s.rows)
+		s.x = make([]float32, s.rows*c)
+		s.xn = make([]float32, s.rows*c)
+		s.att = make([]float32, s.rows*c)
+		s.qkv = make([]float32, s.rows*3*c)
+		s.fc = make([]float32, s.rows*4*c)
+		s.geluViews = make([]*tensor.Tensor, s.rows+1)
+	}
+	if need := r * tk; need > len(s.scores) {
+		s.scores = make([]float32, max(need, 2*len(s.scores)))
+	}
+}
+
+// gelu applies GPT-2's tanh GELU in place to the first r rows of fc.
+func (s *passScratch) gelu(r, c4 int) {
+	v := s.geluViews[r]
+	if v == nil {
+		v = tensor.FromSlice(s.fc[:r*c4], r, c4)
+		s.geluViews[r] = v
+	}
+	tensor.GELUInto(v, v)
+}
+
+// NewState returns an empty decoding state with a KV cache. The cache starts with room for
+// min(64, MaxLen) positions and doubles as needed up to MaxLen; once it has grown, Append
+// allocates nothing (the logit rows live in a buffer the State reuses). NewState is safe for
+// concurrent use.
+func (m *Transformer) NewState() State {
+	s := &kvState{m: m}
+	s.grow(min(kvInitialRows, m.cfg.MaxLen))
+	return s
+}
+
+// grow makes room for rows positions in every layer's cache, keeping the first n.
+func (s *kvState) grow(rows int) {
+	c := s.m.cfg.Width
+	layers := s.m.cfg.Layers
+	if s.k == nil {
+		s.k, s.v = make([][]float32, layers), make([][]float32, layers)
+	}
+	for l := range layers {
+		k, v := make([]float32, rows*c), make([]float32, rows*c)
+		copy(k, s.k[l][:s.n*c])
+		copy(v, s.v[l][:s.n*c])
+		s.k[l], s.v[l] = k, v
+	}
+	s.rows = rows
+}
+
+// Len returns the number of tokens fed so far.
+func (s *kvState) Len() int { return s.n }
+
+// Truncate rolls the state back to its first n tokens.
+func (s *kvState) Truncate(n int) {
+	if n < 0 || n > s.n {
+		panic(fmt.Sprintf("lm: Transformer state: Truncate(%d) on a state of length %d", n, s.n))
+	}
+	s.n = n
+	s.out = s.out[:0]
+}
+
+// Append feeds tokens in one batched pass: the len(tokens) new queries attend to every cached
+// position and causally among themselves. It returns one row of logits per token.
+func (s *kvState) Append(tokens []int) [][]float32 {
+	m := s.m
+	k, vocab := len(tokens), m.cfg.VocabSize
+	if s.n+k > m.cfg.MaxLen {
+		panic(fmt.Sprintf("lm: Transformer state: Append of %d tokens to a state of length %d exceeds MaxLen %d", k, s.n, m.cfg.MaxLen))
+	}
+	for i, t := range tokens {
+		if t < 0 || t >= vocab {
+			panic(fmt.Sprintf("lm: Transformer state: token %d at index %d is outside the vocabulary [0, %d)", t, i, vocab))
+		}
+	}
+	s.out = s.out[:0]
+	if k == 0 {
+		return s.out
+	}
+	if s.n+k > s.rows {
+		s.grow(min(max(2*s.rows, s.n+k), m.cfg.MaxLen))
+	}
+	if len(s.logits) < k*vocab {
+		s.logits = make([]float32, max(k*vocab, 2*len(s.logits)))
+	}
+	m.forwardCached(&s.scr, s.k, s.v, s.n, tokens, s.logits[:k*vocab])
+	s.n += k
+	for i := range k {
+		s.out = append(s.out, s.logits[i*vocab:(i+1)*vocab:(i+1)*vocab])
+	}
+	return s.out
+}
+
+// forwardCached runs the k = len(tokens) tokens at positions p … p+k−1 of one sequence through
+// the model, storing their keys and values at those positions of kc and vc (per layer) and
+// writing the next-token logits (k, V) into logits.
+func (m *Transformer) forwardCached(s *passScratch, kc, vc [][]float32, p int, tokens []int, logits []float32) {
+	cfg := &m.cfg
+	c, k := cfg.Width, len(tokens)
+	c3, c4 := 3*c, 4*c
+	heads := cfg.Heads
+	d := c / heads
+	tk := p + k
+	s.ensure(c, k, tk)
+	eps := cfg.eps()
+	scale := float32(1 / math.Sqrt(float64(d)))
+
+	x, xn, qkv, att, fc := s.x[:k*c], s.xn[:k*c], s.qkv[:k*c3], s.att[:k*c], s.fc[:k*c4]
+	wte, wpe := m.WTE.W.Value.Data(), m.WPE.W.Value.Data()
+	for i, t := range tokens {
+		row, te, pe := x[i*c:(i+1)*c], wte[t*c:(t+1)*c], wpe[(p+i)*c:(p+i+1)*c]
+		for j := range row {
+			row[j] = te[j] + pe[j]
+		}
+	}
+	for l, b := range m.Blocks {
+		layerNormRows(xn, x, b.LN1.Gamma.Value.Data(), b.LN1.Beta.Value.Data(), k, c, eps)
+		fillRows(qkv, b.Attn.CAttn.B.Value.Data(), k)
+		tensor.Gemm(false, false, k, c3, c, 1, xn, c, b.Attn.CAttn.W.Value.Data(), c3, 1, qkv, c3)
+		kl, vl := kc[l], vc[l]
+		for i := range k {
+			copy(kl[(p+i)*c:(p+i+1)*c], qkv[i*c3+c:i*c3+2*c])
+			copy(vl[(p+i)*c:(p+i+1)*c], qkv[i*c3+2*c:i*c3+3*c])
+		}
+		scores := s.scores[:k*tk]
+		for h := range heads {
+			off := h * d
+			tensor.Gemm(false, true, k, tk, d, scale, qkv[off:], c3, kl[off:], c, 0, scores, tk)
+			for i := range k {
+				row := scores[i*tk : (i+1)*tk]
+				lim := p + i + 1
+				softmaxInPlace(row[:lim])
+				clear(row[lim:])
+			}
+			tensor.Gemm(false, false, k, d, tk, 1, scores, tk, vl[off:], c, 0, att[off:], c)
+		}
+		addRows(x, b.Attn.CProj.B.Value.Data(), k)
+		tensor.Gemm(false, false, k, c, c, 1, att, c, b.Attn.CProj.W.Value.Data(), c, 1, x, c)
+
+		layerNormRows(xn, x, b.LN2.Gamma.Value.Data(), b.LN2.Beta.Value.Data(), k, c, eps)
+		fcl, proj := b.MLP.Layers[0], b.MLP.Layers[1]
+		fillRows(fc, fcl.B.Value.Data(), k)
+		tensor.Gemm(false, false, k, c4, c, 1, xn, c, fcl.W.Value.Data(), c4, 1, fc, c4)
+		s.gelu(k, c4)
+		addRows(x, proj.B.Value.Data(), k)
+		tensor.Gemm(false, false, k, c, c4, 1, fc, c4, proj.W.Value.Data(), c, 1, x, c)
+	}
+	layerNormRows(xn, x, m.LNF.Gamma.Value.Data(), m.LNF.Beta.Value.Data(), k, c, eps)
+	tensor.Gemm(false, true, k, cfg.VocabSize, c, 1, xn, c, wte, c, 0, logits, cfg.VocabSize)
+}
+
+// fillRows sets each of the first r rows of dst (rows of len(row) values) to row.
+func fillRows(dst, row []float32, r int) {
+	n := len(row)
+	for i := range r {
+		copy(dst[i*n:(i+1)*n], row)
+	}
+}
+
+// addRows adds row to each of the first r rows of dst.
+func addRows(dst, row []float32, r int) {
+	n := len(row)
+	for i := range r {
+		d := dst[i*n : (i+1)*n]
+		for j, v := range row {
+			d[j] += v
+		}
+	}
+}
+
+// layerNormRows writes the layer norm of the first r rows of x (c values each) into y:
+// y = (x − mean)/√(var + eps)·gamma + beta, the statistics accumulated in float64 as
+// tensor.LayerNorm does.
+func layerNormRows(y, x, gamma, beta []float32, r, c int, eps float32) {
+	gamma, beta = gamma[:c], beta[:c]
+	for i := range r {
+		xr, yr := x[i*c:(i+1)*c], y[i*c:(i+1)*c]
+		var sum float64
+		for _, v := range xr {
+			sum += float64(v)
+		}
+		mean := sum / float64(c)
+		var ss float64
+		for _, v := range xr {
+			dv := float64(v) - mean
+			ss += dv * dv
+		}
+		rstd := float32(1 / math.Sqrt(ss/float64(c)+float64(eps)))
+		mf := float32(mean)
+		for j, v := range xr {
+			yr[j] = (v-mf)*rstd*gamma[j] + beta[j]
+		}
+	}
+}
+
+// softmaxInPlace replaces x by its softmax, subtracting the maximum first.
+func softmaxInPlace(x []float32) {
+	m := float32(math.Inf(-1))
+	for _, v := range x {
+		m = max(m, v)
+	}
+	var sum float64
+	for i, v := range x {
+		e := expNeg(v - m)
+		x[i] = e
+		sum += float64(e)
+	}
+	inv := float32(1 / sum)
+	for i := range x {
+		x[i] *= inv
+	}
+}
+
+// expNeg returns e^x for x ≤ 0 in float32, within about 2 ulp: x = n·ln2 + r with |r| ≤ ln2/2,
+// e^r from its degree-7 Taylor polynomial, and the result scaled by 2^n. Below −87 (where
+// e^x is subnormal) it returns 0; NaN gives NaN.
+func expNeg(x float32) float32 {
+	if x < -87 {
+		return 0
+	}
+	const (
+		log2e = 1.44269504088896341
+		ln2hi = 0.693359375
+		ln2lo = -2.12194440e-4
+	)
+	n := float32(math.Floor(float64(x*log2e + 0.5)))
+	r := x - n*ln2hi - n*ln2lo
+	p := 1 + r*(1+r*(1.0/2+r*(1.0/6+r*(1.0/24+r*(1.0/120+r*(1.0/720+r*(1.0/5040)))))))
+	return p * math.Float32frombits(uint32(int32(n)+127)<<23)
+}
