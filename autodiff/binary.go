@@ -1,6 +1,10 @@
 package autodiff
 
-import "math"
+import (
+	"math"
+
+	"github.com/tenet-ml/tenet/tensor"
+)
 
 // Element-wise binary operations with numpy broadcasting. The backward pass sums the output
 // gradient over the axes along which an operand was broadcast (the adjoint of broadcasting).
@@ -42,10 +46,10 @@ func (tp *Tape) Maximum(a, b *Var) *Var { return tp.binary(binMax, a, b) }
 func (tp *Tape) Minimum(a, b *Var) *Var { return tp.binary(binMin, a, b) }
 
 func (tp *Tape) binary(kind int, a, b *Var) *Var {
-	bc, shape, r := newBcast(binaryNames[kind], a.Value.Shape(), b.Value.Shape())
+	_, shape, r := newBcast(binaryNames[kind], a.Value.Shape(), b.Value.Shape())
 	rec := tp.recording(a.RequiresGrad || b.RequiresGrad)
 	out := tp.newVar(tp.buf(shape[:r]...), rec)
-	binaryForward(kind, &bc, out.Value.Data(), a.Value.Data(), b.Value.Data())
+	binaryForward[kind](out.Value, a.Value, b.Value)
 	if rec {
 		rec := record{op: opBinary, out: out, a: a, b: b}
 		rec.i[0] = kind
@@ -54,71 +58,15 @@ func (tp *Tape) binary(kind int, a, b *Var) *Var {
 	return out
 }
 
-// binaryForward computes dst = a ∘ b over the broadcast iteration bc.
-func binaryForward(kind int, bc *bcast, dst, a, b []float32) {
-	bc.each(func(o, ia, ib, n, sa, sb int) {
-		d := dst[o : o+n]
-		switch {
-		case sa == 1 && sb == 1:
-			binaryRun(kind, d, a[ia:ia+n], b[ib:ib+n])
-		default:
-			for j := range d {
-				d[j] = binaryScalar(kind, a[ia+j*sa], b[ib+j*sb])
-			}
-		}
-	})
-}
-
-// binaryRun is the contiguous fast path of binaryForward.
-func binaryRun(kind int, d, a, b []float32) {
-	a, b = a[:len(d)], b[:len(d)]
-	switch kind {
-	case binAdd:
-		for j := range d {
-			d[j] = a[j] + b[j]
-		}
-	case binSub:
-		for j := range d {
-			d[j] = a[j] - b[j]
-		}
-	case binMul:
-		for j := range d {
-			d[j] = a[j] * b[j]
-		}
-	case binDiv:
-		for j := range d {
-			d[j] = a[j] / b[j]
-		}
-	default:
-		for j := range d {
-			d[j] = binaryScalar(kind, a[j], b[j])
-		}
-	}
-}
-
-func binaryScalar(kind int, x, y float32) float32 {
-	switch kind {
-	case binAdd:
-		return x + y
-	case binSub:
-		return x - y
-	case binMul:
-		return x * y
-	case binDiv:
-		return x / y
-	case binPow:
-		return float32(math.Pow(float64(x), float64(y)))
-	case binMax:
-		if y > x {
-			return y
-		}
-		return x
-	default:
-		if y < x {
-			return y
-		}
-		return x
-	}
+// binaryForward holds the tensor package's broadcasting kernels, indexed by kind.
+var binaryForward = [...]func(dst, a, b *tensor.Tensor) *tensor.Tensor{
+	binAdd: tensor.AddInto,
+	binSub: tensor.SubInto,
+	binMul: tensor.MulInto,
+	binDiv: tensor.DivInto,
+	binPow: tensor.PowInto,
+	binMax: tensor.MaximumInto,
+	binMin: tensor.MinimumInto,
 }
 
 func binaryBackward(tp *Tape, r *record) {

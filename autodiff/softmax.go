@@ -1,6 +1,10 @@
 package autodiff
 
-import "math"
+import (
+	"math"
+
+	"github.com/tenet-ml/tenet/tensor"
+)
 
 // Softmax returns the softmax of x over its last axis.
 func (tp *Tape) Softmax(x *Var) *Var { return tp.softmax(opSoftmax, x) }
@@ -16,13 +20,10 @@ func (tp *Tape) softmax(op opcode, x *Var) *Var {
 	n := x.Value.Dim(-1)
 	rec := tp.recording(x.RequiresGrad)
 	out := tp.newVar(tp.buf(x.Value.Shape()...), rec)
-	y, xs := out.Value.Data(), x.Value.Data()
-	for o := 0; o < len(xs); o += n {
-		if op == opSoftmax {
-			softmaxRow(y[o:o+n], xs[o:o+n])
-		} else {
-			logSoftmaxRow(y[o:o+n], xs[o:o+n])
-		}
+	if op == opSoftmax {
+		tensor.SoftmaxInto(out.Value, x.Value)
+	} else {
+		tensor.LogSoftmaxInto(out.Value, x.Value)
 	}
 	if rec {
 		r := record{op: op, out: out, a: x}
@@ -32,7 +33,9 @@ func (tp *Tape) softmax(op opcode, x *Var) *Var {
 	return out
 }
 
-// softmaxRow sets y = softmax(x) for one row and returns log Σ exp x.
+// softmaxRow sets y = softmax(x) for one row and returns log Σ exp x. Softmax itself runs on
+// tensor.SoftmaxInto; this row form serves the fused cross-entropy, which also needs the
+// log-sum-exp, and attention, which normalises the unmasked prefix of a row in place.
 func softmaxRow(y, x []float32) float64 {
 	y = y[:len(x)]
 	m := float32(math.Inf(-1))
@@ -50,23 +53,6 @@ func softmaxRow(y, x []float32) float64 {
 		y[i] *= inv
 	}
 	return float64(m) + math.Log(s)
-}
-
-// logSoftmaxRow sets y = x − logsumexp x for one row.
-func logSoftmaxRow(y, x []float32) {
-	y = y[:len(x)]
-	m := float32(math.Inf(-1))
-	for _, v := range x {
-		m = max(m, v)
-	}
-	var s float64
-	for _, v := range x {
-		s += math.Exp(float64(v - m))
-	}
-	lse := m + float32(math.Log(s))
-	for i, v := range x {
-		y[i] = v - lse
-	}
 }
 
 // softmaxBackward: dx = y ⊙ (dy − Σ dy⊙y) per row.

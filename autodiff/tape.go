@@ -169,7 +169,7 @@ type record struct {
 	op      opcode
 	out     *Var
 	a, b, c *Var
-	t0      *tensor.Tensor // a saved tensor (tape storage)
+	t0, t1  *tensor.Tensor // saved tensors (tape storage)
 	ix      []int          // saved indices (tape storage or the caller's, documented per op)
 	fw      []float32      // saved weights (the caller's, documented per op)
 	vs      []*Var         // operand lists (Concat)
@@ -308,4 +308,13 @@ func (tp *Tape) grad(v *Var) []float32 {
 		v.epoch = tp.epoch
 	}
 	return v.Grad.Data()
+}
+
+// gradTensor is grad returning the gradient tensor (nil when v needs no gradient), for the
+// tensor package's accumulating backward kernels.
+func gradTensor(tp *Tape, v *Var) *tensor.Tensor {
+	if tp.grad(v) == nil {
+		return nil
+	}
+	return v.Grad
 }

@@ -57,15 +57,14 @@ func (tp *Tape) MulScalar(x *Var, c float32) *Var { return tp.unary(unMulScalar,
 // PowScalar returns x raised element-wise to the constant power p.
 func (tp *Tape) PowScalar(x *Var, p float32) *Var { return tp.unary(unPowScalar, x, p, 0) }
 
-// Clamp returns x limited to [lo, hi]; the gradient is zero where x is outside the range.
+// Clamp returns x limited to [lo, hi]; the gradient is zero where x is outside the range. It
+// panics if lo > hi.
 func (tp *Tape) Clamp(x *Var, lo, hi float32) *Var { return tp.unary(unClamp, x, lo, hi) }
 
 func (tp *Tape) unary(kind int, x *Var, c0, c1 float32) *Var {
 	rec := tp.recording(x.RequiresGrad)
 	out := tp.newVar(tp.buf(x.Value.Shape()...), rec)
-	if !unaryTensor(kind, out.Value, x.Value) {
-		unaryForward(kind, out.Value.Data(), x.Value.Data(), c0, c1)
-	}
+	unaryForward(kind, out.Value, x.Value, c0, c1)
 	if rec {
 		r := record{op: opUnary, out: out, a: x}
 		r.i[0] = kind
@@ -75,21 +74,27 @@ func (tp *Tape) unary(kind int, x *Var, c0, c1 float32) *Var {
 	return out
 }
 
-const (
-	sqrt2OverPi = 0.7978845608028654 // √(2/π)
-	geluCoef    = 0.044715
-)
-
-// unaryTensor computes y = f(x) with the tensor package's vector kernels where it has them,
-// reporting whether it did.
-func unaryTensor(kind int, y, x *tensor.Tensor) bool {
+// unaryForward computes y = f(x) with the tensor package's elementwise kernels.
+func unaryForward(kind int, y, x *tensor.Tensor, c0, c1 float32) {
 	switch kind {
+	case unNeg:
+		tensor.NegInto(y, x)
+	case unAbs:
+		tensor.AbsInto(y, x)
 	case unExp:
 		tensor.ExpInto(y, x)
+	case unLog:
+		tensor.LogInto(y, x)
+	case unSqrt:
+		tensor.SqrtInto(y, x)
+	case unSquare:
+		tensor.SquareInto(y, x)
 	case unTanh:
 		tensor.TanhInto(y, x)
 	case unSigmoid:
 		tensor.SigmoidInto(y, x)
+	case unReLU:
+		tensor.ReLUInto(y, x)
 	case unGELU:
 		tensor.GELUInto(y, x)
 	case unGELUErf:
@@ -98,87 +103,14 @@ func unaryTensor(kind int, y, x *tensor.Tensor) bool {
 		tensor.SoftplusInto(y, x)
 	case unSwish:
 		tensor.SwishInto(y, x)
-	default:
-		return false
-	}
-	return true
-}
-
-// unaryForward is the scalar path of the forward pass: y = f(x).
-func unaryForward(kind int, y, x []float32, c0, c1 float32) {
-	x = x[:len(y)]
-	switch kind {
-	case unNeg:
-		for i, v := range x {
-			y[i] = -v
-		}
-	case unAbs:
-		for i, v := range x {
-			y[i] = float32(math.Abs(float64(v)))
-		}
-	case unExp:
-		for i, v := range x {
-			y[i] = float32(math.Exp(float64(v)))
-		}
-	case unLog:
-		for i, v := range x {
-			y[i] = float32(math.Log(float64(v)))
-		}
-	case unSqrt:
-		for i, v := range x {
-			y[i] = float32(math.Sqrt(float64(v)))
-		}
-	case unSquare:
-		for i, v := range x {
-			y[i] = v * v
-		}
-	case unTanh:
-		for i, v := range x {
-			y[i] = float32(math.Tanh(float64(v)))
-		}
-	case unSigmoid:
-		for i, v := range x {
-			y[i] = sigmoid(v)
-		}
-	case unReLU:
-		for i, v := range x {
-			y[i] = max(v, 0)
-		}
-	case unGELU:
-		for i, v := range x {
-			u := float64(v)
-			y[i] = float32(0.5 * u * (1 + math.Tanh(sqrt2OverPi*(u+geluCoef*u*u*u))))
-		}
-	case unGELUErf:
-		for i, v := range x {
-			u := float64(v)
-			y[i] = float32(0.5 * u * (1 + math.Erf(u/math.Sqrt2)))
-		}
-	case unSoftplus:
-		for i, v := range x {
-			y[i] = softplus(v)
-		}
-	case unSwish:
-		for i, v := range x {
-			y[i] = v * sigmoid(v)
-		}
 	case unAddScalar:
-		for i, v := range x {
-			y[i] = v + c0
-		}
+		tensor.AddScalarInto(y, x, c0)
 	case unMulScalar:
-		for i, v := range x {
-			y[i] = v * c0
-		}
+		tensor.MulScalarInto(y, x, c0)
 	case unPowScalar:
-		p := float64(c0)
-		for i, v := range x {
-			y[i] = float32(math.Pow(float64(v), p))
-		}
+		tensor.PowScalarInto(y, x, c0)
 	case unClamp:
-		for i, v := range x {
-			y[i] = min(max(v, c0), c1)
-		}
+		tensor.ClampInto(y, x, c0, c1)
 	}
 }
 
@@ -188,11 +120,6 @@ func sigmoid(v float32) float32 {
 	}
 	e := math.Exp(float64(v))
 	return float32(e / (1 + e))
-}
-
-func softplus(v float32) float32 {
-	u := float64(v)
-	return float32(max(u, 0) + math.Log1p(math.Exp(-math.Abs(u))))
 }
 
 func unaryBackward(tp *Tape, r *record) {
