@@ -1,0 +1,3 @@
+// Package distill implements knowledge distillation and speculative decoding for the language
+// models of package lm.
+package distill
