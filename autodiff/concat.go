@@ -5,6 +5,9 @@ import (
 	"slices"
 )
 
+// Concat, Split, Narrow and Pad copy into tape storage rather than calling tensor.Concat, Split,
+// Narrow and Pad, which allocate their results.
+
 // Concat joins xs along axis; every operand must have the same shape except along axis.
 func (tp *Tape) Concat(axis int, xs ...*Var) *Var {
 	if len(xs) == 0 {

@@ -64,6 +64,11 @@ func biasShape(b *Var) []int {
 	return b.Value.Shape()
 }
 
+// The convolution stays here rather than on tensor.Conv2D/Conv2DBackward: those allocate their
+// output and im2col buffers on every call and run one small matrix product per image, while
+// the tape needs the batch's im2col matrix in its own storage (one product for the whole batch,
+// kept for the backward pass) to keep training steps free of allocations.
+
 // convGeom holds the sizes of a 2-D convolution.
 type convGeom struct {
 	n, c, h, w, o, kh, kw, s, p, oh, ow int

@@ -48,6 +48,9 @@ func maxForward(y []float32, arg []int, x []float32, outer, n, inner int) {
 	}
 }
 
+// The maximum stays here rather than on tensor.Max, which allocates its result and does not
+// report where the maxima are, which the backward pass needs.
+
 func maxBackward(tp *Tape, r *record) {
 	dx := tp.grad(r.a)
 	if dx == nil {

@@ -47,6 +47,9 @@ func (tp *Tape) MaxPool2D(x *Var, size, stride int) *Var {
 	return out
 }
 
+// The pooling stays here rather than on tensor.MaxPool2D/MaxPool2DBackward: those allocate the
+// output and an int32 argmax on every call, and the tape keeps both in its own storage.
+
 func maxPool2DBackward(tp *Tape, r *record) {
 	dx := tp.grad(r.a)
 	if dx == nil {

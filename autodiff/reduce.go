@@ -1,5 +1,7 @@
 package autodiff
 
+import "github.com/tenet-ml/tenet/tensor"
+
 // Sum returns the sum of x over axis (negative counts from the end). With keepDims the axis is
 // kept with size 1; otherwise it is removed. Sums are accumulated in float64.
 func (tp *Tape) Sum(x *Var, axis int, keepDims bool) *Var {
@@ -21,11 +23,7 @@ func (tp *Tape) MeanAll(x *Var) *Var { return tp.sumAll(x, 1/float32(max(x.Value
 func (tp *Tape) sumAll(x *Var, scale float32) *Var {
 	rec := tp.recording(x.RequiresGrad)
 	out := tp.newVar(tp.buf(), rec)
-	var acc float64
-	for _, v := range x.Value.Data() {
-		acc += float64(v)
-	}
-	out.Value.Data()[0] = float32(acc * float64(scale))
+	out.Value.Data()[0] = tensor.SumAll(x.Value) * scale
 	if rec {
 		r := record{op: opSum, out: out, a: x}
 		r.i = [6]int{1, x.Value.Len(), 1}
@@ -47,7 +45,12 @@ func (tp *Tape) sumAxis(op string, x *Var, axis int, keepDims bool, scale float3
 	os, r := withDim(shape, axis, d)
 	rec := tp.recording(x.RequiresGrad)
 	out := tp.newVar(tp.buf(os[:r]...), rec)
-	sumForward(out.Value.Data(), x.Value.Data(), outer, n, inner, scale)
+	// Sum into a view of the output that keeps the axis, so that it broadcasts to x's shape.
+	ks, kr := withDim(shape, axis, 1)
+	tensor.ReduceToInto(tp.view(out.Value, ks[:kr]...), x.Value)
+	if scale != 1 {
+		tensor.MulScalarInto(out.Value, out.Value, scale)
+	}
 	if rec {
 		rr := record{op: opSum, out: out, a: x}
 		rr.i = [6]int{outer, n, inner}
@@ -55,35 +58,6 @@ func (tp *Tape) sumAxis(op string, x *Var, axis int, keepDims bool, scale float3
 		tp.push(rr)
 	}
 	return out
-}
-
-// sumForward: x is (outer, n, inner), y is (outer, inner); y = scale·Σ_j x[:, j, :].
-func sumForward(y, x []float32, outer, n, inner int, scale float32) {
-	if inner == 1 {
-		for o := range outer {
-			var acc float64
-			for _, v := range x[o*n : (o+1)*n] {
-				acc += float64(v)
-			}
-			y[o] = float32(acc * float64(scale))
-		}
-		return
-	}
-	for o := range outer {
-		yo := y[o*inner : (o+1)*inner]
-		clear(yo)
-		for j := range n {
-			xs := x[(o*n+j)*inner : (o*n+j+1)*inner]
-			for i, v := range xs {
-				yo[i] += v
-			}
-		}
-		if scale != 1 {
-			for i := range yo {
-				yo[i] *= scale
-			}
-		}
-	}
 }
 
 // sumBackward: dx[o, j, i] += scale·dy[o, i].

@@ -44,6 +44,10 @@ func (tp *Tape) TakeAlong(x *Var, axis int, index []int) *Var {
 	return out
 }
 
+// TakeAlong stays here rather than on tensor.TakeAlong/TakeAlongBackward: those take exactly one
+// index per position and drop the axis (this takes k and keeps it), and they allocate the
+// result shape on every call.
+
 func takeAlongBackward(tp *Tape, r *record) {
 	dx := tp.grad(r.a)
 	if dx == nil {
