@@ -83,7 +83,8 @@
 // several hops is labelled by where the silicon ended: if it ends on a neighbour it is scored
 // as a single hop there, if it ends back home as no hop, and if it ends anywhere else the
 // pipeline drops it. This is the paper's treatment; it biases the likelihood slightly where
-// rates are high (at 1 s dwells and rates below 0.25 s⁻¹ under 3% of hops are affected).
+// rates are high (under the Gaussian prior with 1 s dwells about 3% of the dwells with a hop
+// have more than one).
 // Symmetry enters through canonicalisation: RateNet.Predict canonicalises any query, so the
 // learned model is exactly equivariant; NetConfig.Augment instead trains on the mirror images
 // and lets the network see both halves of the canonical frame. TrainEnsemble fits a bootstrap
