@@ -1,51 +1,40 @@
 package kernel
 
 // gemmGeneric is the portable path: scalar Go shaped so that the compiler keeps the tile in
-// registers and drops the bounds checks.
+// registers and drops the bounds checks. A 2×4 tile (8 accumulators) is the largest that the
+// compiler keeps in registers without spilling.
 var gemmGeneric = gemmKernel{
-	mr: 4, nr: 4,
+	mr: 2, nr: 4,
 	kc: 256, mc: 64, nc: 512,
-	micro: gemmMicroGeneric4x4,
+	micro: gemmMicroGeneric2x4,
 	dot4:  gemvDot4Generic,
 	axpy:  gemvAxpyGeneric,
 }
 
-// gemmMicroGeneric4x4 is the generic 4×4 micro-kernel (see gemmMicro).
-func gemmMicroGeneric4x4(k int, a, b []float32, bs int, c []float32, ldc int, alpha, beta float32) {
+// gemmMicroGeneric2x4 is the generic 2×4 micro-kernel (see gemmMicro).
+func gemmMicroGeneric2x4(k int, a, b []float32, bs int, c []float32, ldc int, alpha, beta float32) {
 	var c00, c01, c02, c03 float32
 	var c10, c11, c12, c13 float32
-	var c20, c21, c22, c23 float32
-	var c30, c31, c32, c33 float32
-	a = a[:4*k]
+	a = a[:2*k]
 	for p := 0; p < k; p++ {
-		ap := (*[4]float32)(a[4*p:])
+		ap := (*[2]float32)(a[2*p:])
 		bp := (*[4]float32)(b[p*bs:])
-		b0, b1, b2, b3 := bp[0], bp[1], bp[2], bp[3]
-		a0 := ap[0]
+		a0, a1 := ap[0], ap[1]
+		b0 := bp[0]
 		c00 += a0 * b0
-		c01 += a0 * b1
-		c02 += a0 * b2
-		c03 += a0 * b3
-		a1 := ap[1]
 		c10 += a1 * b0
+		b1 := bp[1]
+		c01 += a0 * b1
 		c11 += a1 * b1
+		b2 := bp[2]
+		c02 += a0 * b2
 		c12 += a1 * b2
+		b3 := bp[3]
+		c03 += a0 * b3
 		c13 += a1 * b3
-		a2 := ap[2]
-		c20 += a2 * b0
-		c21 += a2 * b1
-		c22 += a2 * b2
-		c23 += a2 * b3
-		a3 := ap[3]
-		c30 += a3 * b0
-		c31 += a3 * b1
-		c32 += a3 * b2
-		c33 += a3 * b3
 	}
 	gemmStoreRow4(c[0*ldc:], c00, c01, c02, c03, alpha, beta)
 	gemmStoreRow4(c[1*ldc:], c10, c11, c12, c13, alpha, beta)
-	gemmStoreRow4(c[2*ldc:], c20, c21, c22, c23, alpha, beta)
-	gemmStoreRow4(c[3*ldc:], c30, c31, c32, c33, alpha, beta)
 }
 
 // gemmStoreRow4 writes one row of a tile: c = alpha·acc (+ beta·c).

@@ -282,6 +282,14 @@ func gemmPackBRows(dst []float32, nr int, b []float32, ldb, p0, kb, j0, nb int) 
 			for q := 0; q < full; q += 16 {
 				*(*[16]float32)(d[q*kb:]) = *(*[16]float32)(src[q:])
 			}
+		case 4:
+			for q := 0; q < full; q += 4 {
+				*(*[4]float32)(d[q*kb:]) = *(*[4]float32)(src[q:])
+			}
+		case 2:
+			for q := 0; q < full; q += 2 {
+				*(*[2]float32)(d[q*kb:]) = *(*[2]float32)(src[q:])
+			}
 		default:
 			for q := 0; q < full; q += nr {
 				copy(d[q*kb:q*kb+nr], src[q:q+nr])
