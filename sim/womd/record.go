@@ -79,7 +79,7 @@ type RecordReader struct {
 // NewRecordReader returns a reader of the records in r; name labels errors (usually the
 // file path).
 func NewRecordReader(r io.Reader, name string) *RecordReader {
-	return &RecordReader{r: bufio.NewReaderSize(r, 64<<10), name: name}
+	return &RecordReader{r: bufio.NewReaderSize(r, 16<<10), name: name}
 }
 
 // Offset returns the byte offset of the next record.
@@ -144,7 +144,7 @@ type RecordWriter struct {
 
 // NewRecordWriter returns a writer of records to w.
 func NewRecordWriter(w io.Writer) *RecordWriter {
-	return &RecordWriter{w: bufio.NewWriterSize(w, 64<<10)}
+	return &RecordWriter{w: bufio.NewWriterSize(w, 16<<10)}
 }
 
 // Write writes one record holding data.
