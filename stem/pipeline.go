@@ -1,9 +1,6 @@
 package stem
 
-import (
-	"math"
-	"sort"
-)
+import "math"
 
 // BeamRecord is one row of a beam log: the control applied after a frame. Row i of a log is
 // the dwell between frame i and frame i+1.
@@ -34,6 +31,9 @@ type Transition struct {
 	Dwell, Current, Voltage float64
 	// Label is NoHop or the canonical index (0, 1, 2) of the neighbour the silicon moved to.
 	Label int
+	// Frame is the index, within its series, of the first frame of the pair the transition
+	// came from (Extract sets it; it is informational).
+	Frame int
 }
 
 // Query returns the rate query of the transition (the canonical frame is a site frame).
@@ -56,12 +56,6 @@ func Canonicalise(si Vec, nb [3]Vec, beam Vec) (Vec, [3]int) {
 	b = b.Rotate(-theta)
 	var perm [3]int
 	perm[j] = 0
-	others := make([]int, 0, 2)
-	for k := range 3 {
-		if k != j {
-			others = append(others, k)
-		}
-	}
 	ang := func(k int) float64 {
 		a := nb[k].Sub(si).Rotate(-theta).Angle()
 		if a < 0 {
@@ -69,7 +63,11 @@ func Canonicalise(si Vec, nb [3]Vec, beam Vec) (Vec, [3]int) {
 		}
 		return a
 	}
-	sort.Slice(others, func(x, y int) bool { return ang(others[x]) < ang(others[y]) })
+	// The other two neighbours, in counter-clockwise order from neighbour j.
+	others := [2]int{(j + 1) % 3, (j + 2) % 3}
+	if ang(others[1]) < ang(others[0]) {
+		others[0], others[1] = others[1], others[0]
+	}
 	perm[others[0]], perm[others[1]] = 1, 2
 	if b.Y < 0 {
 		b.Y = -b.Y
@@ -186,6 +184,7 @@ func Extract(frames []FrameAtoms, beams []BeamRecord, cfg PipelineConfig, stats 
 			st.drop(reason, 1)
 		} else {
 			st.Kept++
+			tr.Frame = i
 			out = append(out, tr)
 		}
 	}

@@ -94,9 +94,15 @@ func main() {
 	check(err)
 	var stats stem.PipelineStats
 	var data []stem.Transition
-	hopsTrue := 0
+	hopsTrue, agree := 0, 0
 	for _, s := range series {
-		data = append(data, stem.Extract(s.Atoms, s.Beams, stem.PipelineConfig{}, &stats)...)
+		tr := stem.Extract(s.Atoms, s.Beams, stem.PipelineConfig{}, &stats)
+		for _, t := range tr {
+			if (t.Label != stem.NoHop) == (s.Hops[t.Frame] > 0) {
+				agree++
+			}
+		}
+		data = append(data, tr...)
 		for _, h := range s.Hops {
 			if h > 0 {
 				hopsTrue++
@@ -115,7 +121,8 @@ func main() {
 		}
 	}
 	dsRow := map[string]any{"frames": stats.Frames, "pairs": stats.Pairs, "kept": stats.Kept, "train": len(train), "test": len(test),
-		"hop_fraction_kept": float64(hopsKept) / float64(max(len(data), 1)), "hop_fraction_true": float64(hopsTrue) / float64(max(stats.Pairs, 1))}
+		"hop_fraction_kept": float64(hopsKept) / float64(max(len(data), 1)), "hop_fraction_true": float64(hopsTrue) / float64(max(stats.Pairs, 1)),
+		"hop_label_agreement": float64(agree) / float64(max(len(data), 1))}
 	reasons := make([]string, 0, len(stats.Dropped))
 	for r := range stats.Dropped {
 		reasons = append(reasons, r)
@@ -274,9 +281,10 @@ func main() {
 		check(drawTrajectory(filepath.Join(*outDir, "trajectory.png"), e.Lattice(), ep))
 		logf("figures in %s", *outDir)
 	}
-	rep.Config["seconds"] = time.Since(start).Seconds()
+	rep.Tables["timing"] = []map[string]any{{"seconds": time.Since(start).Seconds()}}
 
 	if *asJSON {
+		sanitise(&rep)
 		enc := json.NewEncoder(os.Stdout)
 		enc.SetIndent("", " ")
 		check(enc.Encode(rep))
@@ -297,7 +305,8 @@ func printTables(rep report, nSeries int) {
 	}
 	sort.Strings(drops)
 	fmt.Printf("  dropped: %s\n", strings.Join(drops, ", "))
-	fmt.Printf("  hop fraction: kept transitions %.4f, all true dwells %.4f\n\n", d["hop_fraction_kept"], d["hop_fraction_true"])
+	fmt.Printf("  hop fraction: kept transitions %.4f, all true dwells %.4f; hop/no-hop labels agree with the truth on %.4f of kept\n\n",
+		d["hop_fraction_kept"], d["hop_fraction_true"], d["hop_label_agreement"])
 
 	fmt.Printf("Held-out NLL (nats/transition)\n  %-22s %10s %8s %10s %8s %7s\n", "model", "NLL", "±se", "excess", "±se", "ECE")
 	for _, r := range rep.Tables["nll"] {
@@ -321,7 +330,36 @@ func printTables(rep report, nSeries int) {
 		}
 		fmt.Printf("  [%s] %-28s value %.4g vs %.4g (se %.2g, n %d): %s\n", mark, f.ID, f.Value, f.Baseline, f.Stderr, f.N, f.Claim)
 	}
-	fmt.Printf("\n%.0f s\n", rep.Config["seconds"])
+	fmt.Printf("\n%.0f s\n", rep.Tables["timing"][0]["seconds"])
+}
+
+// sanitise replaces non-finite numbers (an unreached median is +Inf), which JSON cannot hold,
+// by null in the tables and by the largest float64 of that sign in the findings.
+func sanitise(rep *report) {
+	for _, rows := range rep.Tables {
+		for _, row := range rows {
+			for k, v := range row {
+				if f, ok := v.(float64); ok && (math.IsNaN(f) || math.IsInf(f, 0)) {
+					row[k] = nil
+				}
+			}
+		}
+	}
+	fix := func(f *float64) {
+		switch {
+		case math.IsNaN(*f):
+			*f = 0
+		case math.IsInf(*f, 1):
+			*f = math.MaxFloat64
+		case math.IsInf(*f, -1):
+			*f = -math.MaxFloat64
+		}
+	}
+	for i := range rep.Findings {
+		fix(&rep.Findings[i].Value)
+		fix(&rep.Findings[i].Baseline)
+		fix(&rep.Findings[i].Stderr)
+	}
 }
 
 func check(err error) {
