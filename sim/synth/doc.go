@@ -52,7 +52,8 @@
 //
 // # Speed and determinism
 //
-// A scenario takes about 10–20 ms to generate on one core, so thousands per minute.
+// A scenario takes about 10–40 ms to generate on one core (measured on a busy 2-core
+// machine), so WriteShards produces thousands per minute.
 // Generate is a pure function of its Options; NthOptions derives the options of the i-th
 // scenario of a data set and WriteShards writes data sets as TFRecord shards, in parallel
 // and byte-identically for the same options.
