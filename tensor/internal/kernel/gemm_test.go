@@ -132,7 +132,7 @@ func TestGemmShapes(t *testing.T) {
 		rng := rand.New(rand.NewPCG(1, 2))
 		budget := 30_000_000 // multiply-adds of the oracle per path
 		if testing.Short() {
-			budget = 4_000_000
+			budget = 1_500_000
 		}
 		scalars := [][2]float32{{1, 0}, {1, 1}, {-0.5, 2}, {2, -1}, {0.25, 0}}
 		for n := 0; budget > 0 && n < 4000; n++ {
@@ -162,7 +162,7 @@ func TestGemmVector(t *testing.T) {
 		rng := rand.New(rand.NewPCG(3, 4))
 		for _, other := range []int{1, 2, 5, 16, 17, 63, 64, 65, 100, 257, 1000} {
 			for _, k := range []int{1, 3, 16, 31, 33, 64, 200, 1000} {
-				if testing.Short() && other*k > 100_000 {
+				if testing.Short() && other*k > 20_000 {
 					continue
 				}
 				for tr := range 4 {
