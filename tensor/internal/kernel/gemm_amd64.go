@@ -109,13 +109,29 @@ func gemvDot4AVX512Go(k int, x, r0, r1, r2, r3 []float32) (s0, s1, s2, s3 float3
 	return gemvDot4AVX512(k, &x[0], &r0[0], &r1[0], &r2[0], &r3[0])
 }
 
-// gemvAxpyAVX512Go is the AVX-512 axpy (k ≥ 1).
+//go:noescape
+func gemvAccRowsAVX512(k int, x, m *float32, ldm int, acc *float32, n int)
+
+// gemvAxpyAVX512Go is the AVX-512 axpy (k ≥ 1). Narrow products keep their sums in registers
+// (gemvAxpyAVX512); wide ones sweep four rows at a time across a scratch row of sums
+// (gemvAccRowsAVX512), which reads the matrix sequentially. Both take every sum in order of p
+// with fused multiply-adds and round the write-back the same way, so the choice, which
+// depends on n, does not change any bits.
 func gemvAxpyAVX512Go(k int, x, m []float32, ldm int, y []float32, n int, alpha, beta float32) {
 	if n == 0 {
 		return
 	}
 	_, _, _ = x[k-1], m[(k-1)*ldm+n-1], y[n-1]
-	gemvAxpyAVX512(k, &x[0], &m[0], ldm, &y[0], n, alpha, beta)
+	if n < gemvAccRowsMin {
+		gemvAxpyAVX512(k, &x[0], &m[0], ldm, &y[0], n, alpha, beta)
+		return
+	}
+	s := getGemvScratch(n)
+	acc := (*s)[:n]
+	clear(acc)
+	gemvAccRowsAVX512(k, &x[0], &m[0], ldm, &acc[0], n)
+	gemmWriteBack(1, n, acc, n, y, n, alpha, beta)
+	putGemvScratch(s)
 }
 
 //go:noescape

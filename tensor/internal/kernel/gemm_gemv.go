@@ -13,7 +13,34 @@ const (
 	// for the dot form.
 	gemvAxpyUnit = 64
 	gemvDotUnit  = 4
+	// gemvAccRowsMin is the width from which the axpy form sweeps rows across a scratch row of
+	// sums instead of holding column blocks in registers.
+	gemvAccRowsMin = 512
 )
+
+// gemvScratch keeps rows of sums for the axpy form between calls (not emptied by the garbage
+// collector, so steady-state calls do not allocate).
+var gemvScratch = make(chan *[]float32, 8)
+
+func getGemvScratch(n int) *[]float32 {
+	var s *[]float32
+	select {
+	case s = <-gemvScratch:
+	default:
+		s = new([]float32)
+	}
+	if cap(*s) < n {
+		*s = make([]float32, n)
+	}
+	return s
+}
+
+func putGemvScratch(s *[]float32) {
+	select {
+	case gemvScratch <- s:
+	default:
+	}
+}
 
 // gemvArgs is one matrix–vector product y = alpha·(M·x or xᵀ·M) + beta·y over plain slices.
 type gemvArgs struct {

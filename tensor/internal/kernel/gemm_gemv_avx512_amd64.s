@@ -294,3 +294,135 @@ axtailout:
 axdone:
 	VZEROUPPER
 	RET
+
+// ACC4(off): acc[off] += x0·r0[off] + x1·r1[off] + x2·r2[off] + x3·r3[off], as four fused
+// multiply-adds in order of the rows.
+#define ACC4(off, z) \
+	VMOVUPS     off(DI), z; \
+	VFMADD231PS off(R8), Z28, z; \
+	VFMADD231PS off(R9), Z29, z; \
+	VFMADD231PS off(R10), Z30, z; \
+	VFMADD231PS off(R11), Z31, z; \
+	VMOVUPS     z, off(DI)
+
+// func gemvAccRowsAVX512(k int, x, m *float32, ldm int, acc *float32, n int)
+//
+// acc[j] += Σ_p x[p]·m[p*ldm+j] for j < n, each column one chain of fused multiply-adds over p
+// in order. Rows go four at a time across the whole width, so B streams through as four
+// sequential rows (the prefetchers' favourite pattern) while acc stays in L1.
+//
+//	BX x, R8–R11 rows p..p+3 (R14 saves R8), DX row stride in bytes, R13 rows left, DI acc,
+//	SI columns left,
+//	Z28–Z31 x[p..p+3] broadcast, K1 tail mask, R12 n
+TEXT ·gemvAccRowsAVX512(SB), NOSPLIT, $0-48
+	MOVQ  x+8(FP), BX
+	MOVQ  m+16(FP), R8
+	MOVQ  ldm+24(FP), DX
+	SHLQ  $2, DX
+	MOVQ  n+40(FP), R12
+	MOVQ  R12, CX
+	ANDQ  $15, CX
+	MOVL  $1, AX
+	SHLL  CX, AX
+	DECL  AX
+	KMOVW AX, K1
+	MOVQ  k+0(FP), R13
+
+acc4rows:
+	CMPQ R13, $4
+	JLT  acc1rows
+	LEAQ (R8)(DX*1), R9
+	LEAQ (R8)(DX*2), R10
+	LEAQ (R9)(DX*2), R11
+	VBROADCASTSS (BX), Z28
+	VBROADCASTSS 4(BX), Z29
+	VBROADCASTSS 8(BX), Z30
+	VBROADCASTSS 12(BX), Z31
+	MOVQ acc+32(FP), DI
+	MOVQ R12, SI
+	MOVQ R8, R14
+
+acc4x64:
+	CMPQ SI, $64
+	JLT  acc4x16
+	ACC4(0, Z0)
+	ACC4(64, Z1)
+	ACC4(128, Z2)
+	ACC4(192, Z3)
+	ADDQ $256, DI
+	ADDQ $256, R8
+	ADDQ $256, R9
+	ADDQ $256, R10
+	ADDQ $256, R11
+	SUBQ $64, SI
+	JMP  acc4x64
+
+acc4x16:
+	CMPQ SI, $16
+	JLT  acc4tail
+	ACC4(0, Z0)
+	ADDQ $64, DI
+	ADDQ $64, R8
+	ADDQ $64, R9
+	ADDQ $64, R10
+	ADDQ $64, R11
+	SUBQ $16, SI
+	JMP  acc4x16
+
+acc4tail:
+	TESTQ       SI, SI
+	JZ          acc4next
+	VMOVUPS.Z   (DI), K1, Z0
+	VMOVUPS.Z   (R8), K1, Z4
+	VMOVUPS.Z   (R9), K1, Z5
+	VMOVUPS.Z   (R10), K1, Z6
+	VMOVUPS.Z   (R11), K1, Z7
+	VFMADD231PS Z4, Z28, Z0
+	VFMADD231PS Z5, Z29, Z0
+	VFMADD231PS Z6, Z30, Z0
+	VFMADD231PS Z7, Z31, Z0
+	VMOVUPS     Z0, K1, (DI)
+
+acc4next:
+	MOVQ R14, R8
+	LEAQ (R8)(DX*4), R8
+	ADDQ $16, BX
+	SUBQ $4, R13
+	JMP  acc4rows
+
+acc1rows:
+	TESTQ R13, R13
+	JZ    accdone
+	VBROADCASTSS (BX), Z28
+	MOVQ  acc+32(FP), DI
+	MOVQ  R12, SI
+	MOVQ  R8, R9
+
+acc1x16:
+	CMPQ        SI, $16
+	JLT         acc1tail
+	VMOVUPS     (DI), Z0
+	VFMADD231PS (R9), Z28, Z0
+	VMOVUPS     Z0, (DI)
+	ADDQ        $64, DI
+	ADDQ        $64, R9
+	SUBQ        $16, SI
+	JMP         acc1x16
+
+acc1tail:
+	TESTQ       SI, SI
+	JZ          acc1next
+	VMOVUPS.Z   (DI), K1, Z0
+	VMOVUPS.Z   (R9), K1, Z4
+	VFMADD231PS Z4, Z28, Z0
+	VMOVUPS     Z0, K1, (DI)
+
+acc1next:
+	ADDQ DX, R8
+	ADDQ $4, BX
+	DECQ R13
+	JMP  acc1rows
+
+accdone:
+	VZEROUPPER
+	RET
