@@ -1,6 +1,7 @@
 package lm
 
 import (
+	"context"
 	"math/rand/v2"
 	"testing"
 
@@ -76,6 +77,31 @@ func BenchmarkGenerate(b *testing.B) {
 				gen()
 			}
 			b.ReportMetric(float64(bc.cfg.MaxLen*b.N)/b.Elapsed().Seconds(), "tokens/s")
+		})
+	}
+}
+
+// BenchmarkGenerateBatch times Transformer.GenerateBatch on GenerateBatchRows one-token
+// prompts, each continued by MaxLen/2 tokens at temperature 1: decoding many sequences at once,
+// with each weight read once per step for all of them. It reports generated tokens/s.
+func BenchmarkGenerateBatch(b *testing.B) {
+	for _, bc := range benchConfigs {
+		b.Run(bc.name, func(b *testing.B) {
+			m := NewTransformer(bc.cfg, rand.New(rand.NewPCG(1, 2)))
+			prompts := make([][]int, GenerateBatchRows)
+			for i := range prompts {
+				prompts[i] = []int{i % bc.cfg.VocabSize}
+			}
+			opts := GenerateOptions{Sampling: SamplingOptions{Temperature: 1}, MaxNewTokens: bc.cfg.MaxLen / 2}
+			rng := rand.New(rand.NewPCG(5, 6))
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				if _, err := m.GenerateBatch(context.Background(), prompts, opts, rng); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(prompts)*opts.MaxNewTokens*b.N)/b.Elapsed().Seconds(), "tokens/s")
 		})
 	}
 }

@@ -33,6 +33,7 @@ type kvState struct {
 	rows   int         // cache capacity in positions
 	k, v   [][]float32 // per layer, rows×C
 	scr    passScratch // scratch of the current pass
+	span   [1]seqSpan  // the pass's description, kept here so that Append does not allocate
 	out    [][]float32 // the logit rows returned by Append
 	logits []float32
 }
@@ -45,8 +46,8 @@ type passScratch struct {
 	geluViews           []*tensor.Tensor // geluViews[r] views fc[:r·4C] as (r, 4C)
 }
 
-// ensure grows the scratch to hold r rows, with attention scores for tk keys per row.
-func (s *passScratch) ensure(c, r, tk int) {
+// ensure grows the scratch to hold r rows and scores attention scores.
+func (s *passScratch) ensure(c, r, scores int) {
 	if r > s.rows {
 		s.rows = max(r, 2*s.rows)
 		s.x = make([]float32, s.rows*c)
@@ -56,8 +57,8 @@ func (s *passScratch) ensure(c, r, tk int) {
 		s.fc = make([]float32, s.rows*4*c)
 		s.geluViews = make([]*tensor.Tensor, s.rows+1)
 	}
-	if need := r * tk; need > len(s.scores) {
-		s.scores = make([]float32, max(need, 2*len(s.scores)))
+	if scores > len(s.scores) {
+		s.scores = make([]float32, max(scores, 2*len(s.scores)))
 	}
 }
 
@@ -132,7 +133,8 @@ func (s *kvState) Append(tokens []int) [][]float32 {
 	if len(s.logits) < k*vocab {
 		s.logits = make([]float32, max(k*vocab, 2*len(s.logits)))
 	}
-	m.forwardCached(&s.scr, s.k, s.v, s.n, tokens, s.logits[:k*vocab])
+	s.span[0] = seqSpan{k: s.k, v: s.v, p: s.n, rows: k}
+	m.forwardCached(&s.scr, s.span[:], tokens, s.logits[:k*vocab])
 	s.n += k
 	for i := range k {
 		s.out = append(s.out, s.logits[i*vocab:(i+1)*vocab:(i+1)*vocab])
@@ -140,48 +142,73 @@ func (s *kvState) Append(tokens []int) [][]float32 {
 	return s.out
 }
 
-// forwardCached runs the k = len(tokens) tokens at positions p … p+k−1 of one sequence through
-// the model, storing their keys and values at those positions of kc and vc (per layer) and
-// writing the next-token logits (k, V) into logits.
-func (m *Transformer) forwardCached(s *passScratch, kc, vc [][]float32, p int, tokens []int, logits []float32) {
+// seqSpan is one sequence's part of a forward pass: its rows tokens at positions p …
+// p+rows−1, whose keys and values go to, and whose queries attend to, the cache k, v (per
+// layer, positions × C).
+type seqSpan struct {
+	k, v    [][]float32
+	p, rows int
+}
+
+// forwardCached runs a pass over the rows of several sequences at once: the tokens of span 0
+// first, then those of span 1, and so on (len(tokens) = Σ rows). Every linear layer is one
+// matrix product over all the rows; attention is per sequence, against its own cache, and
+// causal among a sequence's new rows. The keys and values of the new positions are stored in
+// the caches, and the next-token logits (len(tokens), V) written to logits.
+func (m *Transformer) forwardCached(s *passScratch, spans []seqSpan, tokens []int, logits []float32) {
 	cfg := &m.cfg
 	c, k := cfg.Width, len(tokens)
 	c3, c4 := 3*c, 4*c
 	heads := cfg.Heads
 	d := c / heads
-	tk := p + k
-	s.ensure(c, k, tk)
+	maxKeys := 0
+	for _, sp := range spans {
+		maxKeys = max(maxKeys, sp.rows*(sp.p+sp.rows))
+	}
+	s.ensure(c, k, maxKeys)
 	eps := cfg.eps()
 	scale := float32(1 / math.Sqrt(float64(d)))
 
 	x, xn, qkv, att, fc := s.x[:k*c], s.xn[:k*c], s.qkv[:k*c3], s.att[:k*c], s.fc[:k*c4]
 	wte, wpe := m.WTE.W.Value.Data(), m.WPE.W.Value.Data()
-	for i, t := range tokens {
-		row, te, pe := x[i*c:(i+1)*c], wte[t*c:(t+1)*c], wpe[(p+i)*c:(p+i+1)*c]
-		for j := range row {
-			row[j] = te[j] + pe[j]
+	r := 0
+	for _, sp := range spans {
+		for i := range sp.rows {
+			t, pos := tokens[r], sp.p+i
+			row, te, pe := x[r*c:(r+1)*c], wte[t*c:(t+1)*c], wpe[pos*c:(pos+1)*c]
+			for j := range row {
+				row[j] = te[j] + pe[j]
+			}
+			r++
 		}
 	}
 	for l, b := range m.Blocks {
 		layerNormRows(xn, x, b.LN1.Gamma.Value.Data(), b.LN1.Beta.Value.Data(), k, c, eps)
 		fillRows(qkv, b.Attn.CAttn.B.Value.Data(), k)
 		tensor.Gemm(false, false, k, c3, c, 1, xn, c, b.Attn.CAttn.W.Value.Data(), c3, 1, qkv, c3)
-		kl, vl := kc[l], vc[l]
-		for i := range k {
-			copy(kl[(p+i)*c:(p+i+1)*c], qkv[i*c3+c:i*c3+2*c])
-			copy(vl[(p+i)*c:(p+i+1)*c], qkv[i*c3+2*c:i*c3+3*c])
-		}
-		scores := s.scores[:k*tk]
-		for h := range heads {
-			off := h * d
-			tensor.Gemm(false, true, k, tk, d, scale, qkv[off:], c3, kl[off:], c, 0, scores, tk)
-			for i := range k {
-				row := scores[i*tk : (i+1)*tk]
-				lim := p + i + 1
-				softmaxInPlace(row[:lim])
-				clear(row[lim:])
+		r0 := 0
+		for _, sp := range spans {
+			kl, vl := sp.k[l], sp.v[l]
+			q := qkv[r0*c3:]
+			for i := range sp.rows {
+				pos := sp.p + i
+				copy(kl[pos*c:(pos+1)*c], q[i*c3+c:i*c3+2*c])
+				copy(vl[pos*c:(pos+1)*c], q[i*c3+2*c:i*c3+3*c])
 			}
-			tensor.Gemm(false, false, k, d, tk, 1, scores, tk, vl[off:], c, 0, att[off:], c)
+			tk := sp.p + sp.rows
+			scores := s.scores[:sp.rows*tk]
+			for h := range heads {
+				off := h * d
+				tensor.Gemm(false, true, sp.rows, tk, d, scale, q[off:], c3, kl[off:], c, 0, scores, tk)
+				for i := range sp.rows {
+					row := scores[i*tk : (i+1)*tk]
+					lim := sp.p + i + 1
+					softmaxInPlace(row[:lim])
+					clear(row[lim:])
+				}
+				tensor.Gemm(false, false, sp.rows, d, tk, 1, scores, tk, vl[off:], c, 0, att[r0*c+off:], c)
+			}
+			r0 += sp.rows
 		}
 		addRows(x, b.Attn.CProj.B.Value.Data(), k)
 		tensor.Gemm(false, false, k, c, c, 1, att, c, b.Attn.CProj.W.Value.Data(), c, 1, x, c)

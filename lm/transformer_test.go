@@ -1,9 +1,11 @@
 package lm
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -324,5 +326,64 @@ func TestExpNeg(t *testing.T) {
 	}
 	if v := expNeg(float32(math.Inf(-1))); v != 0 {
 		t.Errorf("expNeg(-Inf) = %v", v)
+	}
+}
+
+// TestGenerateBatchMatchesGenerate decodes prompts of several lengths, more of them than
+// GenerateBatchRows, with stop tokens and length limits, and compares with Generate.
+func TestGenerateBatchMatchesGenerate(t *testing.T) {
+	m := randomTransformer(smallConfig, 12)
+	rng := rand.New(rand.NewPCG(1, 1))
+	n := GenerateBatchRows + 9
+	if testing.Short() {
+		n = 20
+	}
+	prompts := make([][]int, n)
+	for i := range prompts {
+		prompts[i] = randomIDs(1+rng.IntN(smallConfig.MaxLen), smallConfig.VocabSize, uint64(i))
+	}
+	for _, opts := range []GenerateOptions{
+		{Sampling: SamplingOptions{Temperature: 1}, StopTokens: []int{3}},
+		{Sampling: SamplingOptions{Temperature: 0.8, TopK: 5}, MaxNewTokens: 7},
+		{},
+	} {
+		want, err := Generate(context.Background(), m, prompts, opts, rand.New(rand.NewPCG(9, 9)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var calls int
+		opts.Progress = func(done, total int) {
+			calls++
+			if done != calls || total != n {
+				t.Errorf("Progress(%d, %d) at call %d", done, total, calls)
+			}
+		}
+		got, err := m.GenerateBatch(context.Background(), prompts, opts, rand.New(rand.NewPCG(9, 9)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if calls != n {
+			t.Errorf("Progress called %d times for %d prompts", calls, n)
+		}
+		for i := range want {
+			if !slices.Equal(got[i].Tokens, want[i].Tokens) || got[i].Stop != want[i].Stop {
+				t.Fatalf("%+v: prompt %d: GenerateBatch %v (%v), Generate %v (%v)", opts.Sampling, i, got[i].Tokens, got[i].Stop, want[i].Tokens, want[i].Stop)
+			}
+			if d := maxAbsDiff(got[i].LogProbs, want[i].LogProbs); d > 1e-4 {
+				t.Errorf("prompt %d: log-probabilities differ by %g", i, d)
+			}
+		}
+	}
+	if _, err := m.GenerateBatch(context.Background(), [][]int{{}}, GenerateOptions{}, rng); err == nil {
+		t.Error("empty prompt: no error")
+	}
+	if _, err := m.GenerateBatch(context.Background(), [][]int{{99}}, GenerateOptions{}, rng); err == nil {
+		t.Error("token outside the vocabulary: no error")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	gens, err := m.GenerateBatch(ctx, prompts, GenerateOptions{}, rng)
+	if err == nil || len(gens) != n || gens[0].Stop != StopCanceled {
+		t.Errorf("canceled: err %v, %d generations", err, len(gens))
 	}
 }
