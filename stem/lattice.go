@@ -3,7 +3,6 @@ package stem
 import (
 	"math"
 	"math/rand/v2"
-	"sort"
 )
 
 // BondLength is the carbon–carbon bond length of graphene in ångström.
@@ -114,9 +113,17 @@ func (l *Lattice) Neighbours(i int) ([3]int, int) {
 			n++
 		}
 	}
-	ang := func(j int) float64 { return l.Pos[j].Sub(p).Angle() }
-	s := out[:n]
-	sort.Slice(s, func(a, b int) bool { return ang(s[a]) < ang(s[b]) })
+	// Insertion sort by polar angle (at most three elements).
+	var ang [3]float64
+	for k := range n {
+		ang[k] = l.Pos[out[k]].Sub(p).Angle()
+	}
+	for a := 1; a < n; a++ {
+		for b := a; b > 0 && ang[b] < ang[b-1]; b-- {
+			ang[b], ang[b-1] = ang[b-1], ang[b]
+			out[b], out[b-1] = out[b-1], out[b]
+		}
+	}
 	return out, n
 }
 
