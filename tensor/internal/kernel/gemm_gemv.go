@@ -123,7 +123,7 @@ func gemv(g *gemmKernel, transA, transB bool, m, n, k int, alpha float32, a []fl
 	units := (gv.n + unit - 1) / unit
 	w := 1
 	if k*gv.n >= gemvParallelWork {
-		w = min(runtime.GOMAXPROCS(0), units)
+		w = min(runtime.GOMAXPROCS(0), units, gemmMaxParts)
 	}
 	if w <= 1 {
 		gv.run(0, gv.n)

@@ -82,7 +82,7 @@ func gemmPacked(g *gemmKernel, transA, transB bool, m, n, k int, alpha float32, 
 	tilesN := (n + g.nr - 1) / g.nr
 	w := 1
 	if m*n*k >= gemmParallelWork {
-		w = runtime.GOMAXPROCS(0)
+		w = min(runtime.GOMAXPROCS(0), gemmMaxParts)
 	}
 	job.splitN = tilesN >= tilesM
 	tiles := tilesM

@@ -1,9 +1,20 @@
 package kernel
 
-import "sync"
+import (
+	"sync"
+	"sync/atomic"
+)
 
 // Gemm hands parts of a product to long-lived worker goroutines over a channel instead of
 // starting goroutines per call, so that a call allocates nothing in steady state.
+//
+// Parts are claimed, not assigned: the caller and the workers take the next unclaimed part
+// until none is left. A worker that wakes late (its processor busy with something else) finds
+// nothing to do, and the caller, rather than waiting for it, computes the part itself. Which
+// goroutine computes a part never changes its result.
+
+// gemmMaxParts bounds the parts of a job (they are counted in 16 bits).
+const gemmMaxParts = 1<<16 - 1
 
 type gemmJobKind uint8
 
@@ -12,22 +23,28 @@ const (
 	gemmJobGemv
 )
 
-// gemmJob is one call's work, split into parts; part 0 runs on the calling goroutine.
+// gemmJob is one call's work, split into parts.
 type gemmJob struct {
 	kind   gemmJobKind
 	args   gemmArgs
 	gv     gemvArgs
 	splitN bool // packed: split columns (else rows)
 	parts  int
-	tiles  int // packed: tiles along the split dimension
-	wg     sync.WaitGroup
+	tiles  int // tiles (packed) or granules (gemv) along the split dimension
+
+	// claim packs the job's generation (high 32 bits), its number of parts (next 16) and the
+	// next unclaimed part (low 16), so that one atomic load tells a task whether anything is
+	// left for it; a task from an earlier generation claims nothing.
+	claim    atomic.Uint64
+	done     atomic.Int32
+	finished chan struct{} // receives once when the last part is done
 }
 
-var gemmJobs = sync.Pool{New: func() any { return new(gemmJob) }}
+var gemmJobs = sync.Pool{New: func() any { return &gemmJob{finished: make(chan struct{}, 1)} }}
 
 type gemmTask struct {
-	job  *gemmJob
-	part int
+	job *gemmJob
+	gen uint32
 }
 
 var gemmPool struct {
@@ -39,8 +56,7 @@ var gemmPool struct {
 // gemmWorker runs tasks forever.
 func gemmWorker(tasks <-chan gemmTask) {
 	for t := range tasks {
-		t.job.runPart(t.part)
-		t.job.wg.Done()
+		t.job.work(t.gen)
 	}
 }
 
@@ -50,6 +66,9 @@ func (j *gemmJob) run() {
 		j.runPart(0)
 		return
 	}
+	gen := uint32(j.claim.Load()>>32) + 1
+	j.done.Store(0)
+	j.claim.Store(uint64(gen)<<32 | uint64(j.parts)<<16)
 	gemmPool.mu.Lock()
 	if gemmPool.tasks == nil {
 		gemmPool.tasks = make(chan gemmTask, 64)
@@ -60,12 +79,32 @@ func (j *gemmJob) run() {
 	}
 	tasks := gemmPool.tasks
 	gemmPool.mu.Unlock()
-	j.wg.Add(j.parts - 1)
-	for part := 1; part < j.parts; part++ {
-		tasks <- gemmTask{j, part}
+	for range j.parts - 1 {
+		select {
+		case tasks <- gemmTask{j, gen}:
+		default: // every worker is busy: the parts get claimed anyway
+		}
 	}
-	j.runPart(0)
-	j.wg.Wait()
+	j.work(gen)
+	<-j.finished
+}
+
+// work claims and runs parts of generation gen until none is left.
+func (j *gemmJob) work(gen uint32) {
+	for {
+		c := j.claim.Load()
+		next, parts := int(c&0xffff), int(c>>16&0xffff)
+		if uint32(c>>32) != gen || next >= parts {
+			return
+		}
+		if !j.claim.CompareAndSwap(c, c+1) {
+			continue
+		}
+		j.runPart(next)
+		if int(j.done.Add(1)) == parts {
+			j.finished <- struct{}{}
+		}
+	}
 }
 
 func (j *gemmJob) runPart(part int) {

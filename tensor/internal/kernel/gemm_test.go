@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"sync"
 	"testing"
 )
 
@@ -272,5 +273,59 @@ func TestGemmAllocs(t *testing.T) {
 				t.Errorf("%dx%dx%d tA=%v tB=%v: %v allocations per call", m, n, k, tA, tB, got)
 			}
 		}
+	}
+}
+
+// TestGemmConcurrent runs parallel products from several goroutines at once (sharing the
+// worker pool and recycled jobs) and checks each against the same product run alone.
+func TestGemmConcurrent(t *testing.T) {
+	prev := runtime.GOMAXPROCS(max(runtime.GOMAXPROCS(0), 2))
+	defer runtime.GOMAXPROCS(prev)
+	rng := rand.New(rand.NewPCG(9, 10))
+	cases := []gemmCase{
+		{m: 120, n: 130, k: 110, alpha: 1, beta: 0},
+		{transA: true, transB: true, m: 100, n: 150, k: 90, alpha: 2, beta: 0.5},
+		{m: 1, n: 1500, k: 400, alpha: 1, beta: 0},
+		{transB: true, m: 1, n: 700, k: 500, alpha: 1, beta: 1},
+	}
+	type operands struct {
+		a, b, c, want []float32
+		lda, ldb, ldc int
+	}
+	ops := make([]operands, len(cases))
+	for i, tc := range cases {
+		o := &ops[i]
+		o.a, o.lda, o.b, o.ldb, o.c, o.ldc = tc.operands(rng)
+		o.want = append([]float32(nil), o.c...)
+		Gemm(tc.transA, tc.transB, tc.m, tc.n, tc.k, tc.alpha, o.a, o.lda, o.b, o.ldb, tc.beta, o.want, o.ldc)
+	}
+	reps := 20
+	if testing.Short() {
+		reps = 4
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 8)
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for r := range reps {
+				i := (g + r) % len(cases)
+				tc, o := cases[i], ops[i]
+				c := append([]float32(nil), o.c...)
+				Gemm(tc.transA, tc.transB, tc.m, tc.n, tc.k, tc.alpha, o.a, o.lda, o.b, o.ldb, tc.beta, c, o.ldc)
+				for j := range c {
+					if math.Float32bits(c[j]) != math.Float32bits(o.want[j]) && !(c[j] != c[j] && o.want[j] != o.want[j]) {
+						errs <- fmt.Sprintf("%v: c[%d] = %v, want %v", tc, j, c[j], o.want[j])
+						return
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
 	}
 }
