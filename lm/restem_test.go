@@ -77,7 +77,7 @@ func TestReSTEMFilterCapAndDedupe(t *testing.T) {
 	rs.Data.Train = rs.Data.Train[:3]
 	enc := func(s string) Generation { return Generation{Tokens: rs.Format.Completion(s)} }
 	a0, a1, a2 := rs.Data.Train[0].Answer, rs.Data.Train[1].Answer, rs.Data.Train[2].Answer
-	wrong := func(a string) string { return fmt.Sprint((a[0]-'0'+1)%10) }
+	wrong := func(a string) string { return fmt.Sprint((a[0] - '0' + 1) % 10) }
 	gens := []Generation{
 		// problem 0: three distinct correct solutions and a duplicate; the cap keeps two.
 		enc(a0), enc(a0), enc("1" + a0), enc(wrong(a0)), enc("22" + a0),
