@@ -226,22 +226,31 @@ func gemmPackRows(d []float32, mr int, src []float32, ld, mm, kb int) {
 	if mm < mr {
 		clear(d[:mr*kb])
 	}
-	if mm == mr && mr%2 == 0 {
-		// Two rows at a time halves the passes over d.
-		for r := 0; r < mm; r += 2 {
-			s0 := src[r*ld : r*ld+kb]
-			s1 := src[(r+1)*ld : (r+1)*ld+kb]
-			dd := d[r:]
-			for p := range s0 {
-				q := p * mr
-				_ = dd[q+1]
-				dd[q] = s0[p]
-				dd[q+1] = s1[p]
-			}
+	r := 0
+	// Four rows at a time: four sequential reads, one 16-byte write per step.
+	for ; r+4 <= mm; r += 4 {
+		s0 := src[r*ld : r*ld+kb]
+		s1 := src[(r+1)*ld : (r+1)*ld+kb]
+		s2 := src[(r+2)*ld : (r+2)*ld+kb]
+		s3 := src[(r+3)*ld : (r+3)*ld+kb]
+		s1, s2, s3 = s1[:len(s0)], s2[:len(s0)], s3[:len(s0)]
+		dd := d[r:]
+		for p := range s0 {
+			q := (*[4]float32)(dd[p*mr:])
+			q[0], q[1], q[2], q[3] = s0[p], s1[p], s2[p], s3[p]
 		}
-		return
 	}
-	for r := range mm {
+	if r+2 <= mm {
+		s0 := src[r*ld : r*ld+kb]
+		s1 := src[(r+1)*ld : (r+1)*ld+kb][:len(s0)]
+		dd := d[r:]
+		for p := range s0 {
+			q := (*[2]float32)(dd[p*mr:])
+			q[0], q[1] = s0[p], s1[p]
+		}
+		r += 2
+	}
+	for ; r < mm; r++ {
 		s := src[r*ld : r*ld+kb]
 		dd := d[r:]
 		for p, v := range s {
