@@ -20,9 +20,10 @@ var gemmAVX512 = gemmKernel{
 var gemmAVX2 = gemmKernel{
 	mr: 6, nr: 16,
 	kc: 256, mc: 6 * 24, nc: 1024,
-	micro: gemmMicroAVX2,
-	dot4:  gemvDot4AVX2Go,
-	axpy:  gemvAxpyAVX2Go,
+	micro:  gemmMicroAVX2,
+	microA: gemmMicroStridedAVX2,
+	dot4:   gemvDot4AVX2Go,
+	axpy:   gemvAxpyAVX2Go,
 }
 
 func init() {
@@ -33,6 +34,15 @@ func init() {
 
 //go:noescape
 func gemmMicro6x16AVX2(k int, a, b *float32, bs int, c *float32, ldc int, alpha, beta float32)
+
+//go:noescape
+func gemmMicro6x16StridedAVX2(k int, a *float32, ars, aps int, b *float32, bs int, c *float32, ldc int, alpha, beta float32)
+
+// gemmMicroStridedAVX2 is the AVX2 microA.
+func gemmMicroStridedAVX2(k int, a []float32, ars, aps int, b []float32, bs int, c []float32, ldc int, alpha, beta float32) {
+	_ = a[5*ars+(k-1)*aps]
+	gemmMicro6x16StridedAVX2(k, &a[0], ars, aps, &b[0], bs, &c[0], ldc, alpha, beta)
+}
 
 // gemmMicroAVX2 is the AVX2 gemmMicro.
 func gemmMicroAVX2(k int, a, b []float32, bs int, c []float32, ldc int, alpha, beta float32) {
