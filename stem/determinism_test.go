@@ -67,7 +67,8 @@ func TestCancellation(t *testing.T) {
 
 // TestLongReproduction is the target on the image pipeline: 20,000 transitions from
 // imaged frames under the Gaussian prior, held-out excess NLL ≤ 0.02 and below the baselines,
-// and the learned controller within 20% of the oracle. Run with -long (about two minutes).
+// and the learned controller within 20% of the oracle. Run it with
+// go test ./stem -run LongReproduction -args -long (a few minutes).
 func TestLongReproduction(t *testing.T) {
 	if !*long {
 		t.Skip("run with -long")
