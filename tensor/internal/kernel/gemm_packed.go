@@ -9,7 +9,9 @@ const (
 	// gemmParallelWork is the m·n·k above which Gemm splits the work over goroutines.
 	gemmParallelWork = 96 * 96 * 96
 	// gemmDirectB is the largest k·n for which an untransposed B is read in place instead of
-	// being packed (it fits in L1/L2 and its rows are close together).
+	// being packed (it fits in L1/L2 and its rows are close together). B is also read in place
+	// when A has a single row panel: each B panel is then used once, and packing it would only
+	// add a pass over memory.
 	gemmDirectB = 64 * 128
 	// gemmDirectA is the largest m·n·k for which A is read in place (when the path can), and
 	// gemmDirectAN the largest n: with few column panels packing A does not pay for itself.
@@ -75,7 +77,7 @@ func gemmPacked(g *gemmKernel, transA, transB bool, m, n, k int, alpha float32, 
 	job.args = gemmArgs{
 		g: g, transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, beta: beta,
 		a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc,
-		directB: !transB && k*n <= gemmDirectB,
+		directB: !transB && (k*n <= gemmDirectB || m <= g.mr),
 		directA: g.microA != nil && (m*n*k <= gemmDirectA || n <= gemmDirectAN),
 	}
 	tilesM := (m + g.mr - 1) / g.mr

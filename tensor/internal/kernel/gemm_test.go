@@ -212,6 +212,7 @@ func TestGemmLarge(t *testing.T) {
 		rng := rand.New(rand.NewPCG(5, 6))
 		for tr := range 4 {
 			checkGemm(t, gemmCase{transA: tr%2 == 1, transB: tr/2 == 1, m: 71, n: 1100, k: 530, padA: tr, padB: 1, padC: 2, alpha: 0.5, beta: -1}, rng)
+			checkGemm(t, gemmCase{transA: tr%2 == 1, transB: tr/2 == 1, m: 5, n: 1100, k: 530, padA: 1, padB: tr, padC: 3, alpha: -1, beta: 0}, rng)
 		}
 		checkGemm(t, gemmCase{m: 1030, n: 50, k: 300, alpha: 1, beta: 0}, rng)
 	})
