@@ -60,7 +60,8 @@ type SFTConfig struct {
 	// improved on the best score (early stopping). It needs Eval.
 	Patience int `json:"patience"`
 	// RestoreBest, if set, leaves the model with the parameters of the best evaluation when
-	// training ends (normally or by early stopping). It needs Eval.
+	// training ends (normally or by early stopping); of equal scores the latest wins. It
+	// needs Eval.
 	RestoreBest bool `json:"restore_best"`
 
 	// Eval, if not nil, scores the model at the current step; higher is better (return the
@@ -386,8 +387,16 @@ func (t *SFTTrainer) Train(ctx context.Context) (SFTResult, error) {
 // record notes an evaluation for early stopping.
 func (t *SFTTrainer) record(score float64) {
 	t.st.Evals = append(t.st.Evals, SFTEval{Step: t.st.Step, Score: score})
-	if score > t.st.BestScore {
-		t.st.BestScore, t.st.BestStep, t.st.Bad = score, t.st.Step, 0
+	// A tie with the best score moves the best weights to the later step (trained longer,
+	// equally good) but does not count as an improvement for early stopping.
+	if score >= t.st.BestScore {
+		improved := score > t.st.BestScore
+		t.st.BestScore, t.st.BestStep = score, t.st.Step
+		if improved {
+			t.st.Bad = 0
+		} else {
+			t.st.Bad++
+		}
 		if t.cfg.RestoreBest {
 			params := t.model.Params()
 			if t.bestParams == nil {
@@ -401,9 +410,9 @@ func (t *SFTTrainer) record(score float64) {
 				}
 			}
 		}
-		return
+	} else {
+		t.st.Bad++
 	}
-	t.st.Bad++
 	if t.cfg.Patience > 0 && t.st.Bad >= t.cfg.Patience {
 		t.st.Stopped = true
 	}
