@@ -12,12 +12,12 @@ import (
 var long = flag.Bool("long", false, "run the full 20,000-transition reproduction")
 
 func TestRecordIndependentOfWorkers(t *testing.T) {
-	cfg := RecordConfig{Truth: DefaultPrior(), SeriesLength: 10}
-	a, err := Record(context.Background(), cfg, 60, 5, 1, nil)
+	cfg := RecordConfig{Truth: DefaultPrior(), SeriesLength: 6}
+	a, err := Record(context.Background(), cfg, 30, 5, 1, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := Record(context.Background(), cfg, 60, 5, 3, nil)
+	b, _ := Record(context.Background(), cfg, 30, 5, 3, nil)
 	if len(a) != len(b) {
 		t.Fatalf("%d vs %d series", len(a), len(b))
 	}

@@ -40,7 +40,11 @@ func TestCanonicalise(t *testing.T) {
 
 func TestPipelineOnSimulatedSeries(t *testing.T) {
 	cfg := RecordConfig{Truth: Falloff{Peak: 0.6}, JumpProb: 0.05}
-	series, err := Record(context.Background(), cfg, 400, 3, 2, nil)
+	dwells := 400
+	if testing.Short() {
+		dwells = 200
+	}
+	series, err := Record(context.Background(), cfg, dwells, 3, 2, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
