@@ -18,7 +18,9 @@ package kernel
 // others. Partial tiles run the same micro-kernel into a scratch tile and are written back
 // with the same rounding, so the result does not depend on how the work is split.
 //
-// Matrix–vector products (m = 1 or n = 1) have their own memory-bound kernels.
+// Small products skip packing: B is read in place when it is untransposed and small (or used
+// once), A in place when the path has a micro-kernel for strided A (microA) and the product is
+// small. Matrix–vector products (m = 1 or n = 1) have their own memory-bound kernels.
 
 // gemmMicro computes the mr×nr tile acc = Σ_p a[p*mr : p*mr+mr] ⊗ b[p*bs : p*bs+nr] for
 // p < k (k ≥ 1), then c[i*ldc+j] = alpha·acc[i][j] (+ beta·c[i*ldc+j] unless beta == 0),

@@ -5,7 +5,8 @@ package kernel
 // The amd64 paths: assembly micro-kernels with the shared Go driver.
 
 // gemmAVX512 uses a 14×32 tile: 28 zmm accumulators, one broadcast A value and two B vectors.
-// A kc×32 B panel (32 KiB) and a 14-row A panel share L1; the mc×kc block of A sits in L2.
+// A 14×kc A panel (14 KiB) stays in L1 while the 32-column B panels stream from the kc×nc B
+// block (1 MiB) in L2.
 var gemmAVX512 = gemmKernel{
 	mr: 14, nr: 32,
 	kc: 256, mc: 14 * 24, nc: 1024,
@@ -16,7 +17,8 @@ var gemmAVX512 = gemmKernel{
 	axpy:   gemvAxpyAVX512Go,
 }
 
-// gemmAVX2 uses a 6×16 tile: 12 ymm accumulators, one broadcast A value and two B vectors.
+// gemmAVX2 uses a 6×16 tile: 12 ymm accumulators, one broadcast A value and two B vectors,
+// with the same blocking as gemmAVX512.
 var gemmAVX2 = gemmKernel{
 	mr: 6, nr: 16,
 	kc: 256, mc: 6 * 24, nc: 1024,
