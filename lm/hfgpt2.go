@@ -140,6 +140,17 @@ func LoadGPT2(dir string) (*Transformer, error) {
 		return nil, fmt.Errorf("lm: LoadGPT2: %w", err)
 	}
 	defer f.Close()
+	// Check the sizes against the file before allocating, so that a config.json far larger
+	// than the weights (an absurd one, say) fails cleanly instead of exhausting memory. The
+	// bound is loose, so that smaller disagreements get the precise errors below.
+	var stored float64
+	for _, name := range f.Names() {
+		info, _ := f.Info(name)
+		stored += float64(info.Len())
+	}
+	if need := gpt2ParamCount(cfg); need > 2*stored+1<<20 {
+		return nil, fmt.Errorf("lm: LoadGPT2: %s describes %.0f parameters but %s holds only %.0f values", cfgPath, need, wPath, stored)
+	}
 	m := newTransformerShell(cfg)
 	if err := loadGPT2Weights(m, f); err != nil {
 		return nil, fmt.Errorf("lm: LoadGPT2: %s: %w", wPath, err)
@@ -207,6 +218,13 @@ func loadGPT2Weights(m *Transformer, f *checkpoint.File) error {
 		}
 	}
 	return nil
+}
+
+// gpt2ParamCount returns the number of parameters of a model of configuration cfg, in float64
+// so that absurd sizes do not overflow.
+func gpt2ParamCount(cfg Config) float64 {
+	v, p, l, c := float64(cfg.VocabSize), float64(cfg.MaxLen), float64(cfg.Layers), float64(cfg.Width)
+	return (v+p)*c + l*(12*c*c+13*c) + 2*c
 }
 
 // isBlockName reports whether name starts with "h.<digits>.".

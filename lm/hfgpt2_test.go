@@ -282,6 +282,7 @@ func TestLoadGPT2Errors(t *testing.T) {
 			}
 			return true
 		}), nil, []string{"ln_f.bias", "I64"}},
+		{"huge config", editConfig("n_embd", 1<<40), entries(keep), nil, []string{"describes", "parameters", GPT2WeightsFile}},
 		{"not safetensors", goodConfig, nil, []byte("not a safetensors file"), []string{GPT2WeightsFile, "malformed"}},
 	}
 	for _, c := range cases {
@@ -313,5 +314,32 @@ func TestLoadGPT2Errors(t *testing.T) {
 	// The fixture's variations are tolerated: prefix, tied lm_head, mask buffers.
 	if _, err := LoadGPT2(tinyGPT2); err != nil {
 		t.Error(err)
+	}
+}
+
+// FuzzParseGPT2Config checks that any config.json either parses into a valid Config or gives
+// an error, never a panic.
+func FuzzParseGPT2Config(f *testing.F) {
+	if data, err := os.ReadFile(filepath.Join(tinyGPT2, GPT2ConfigFile)); err == nil {
+		f.Add(data)
+	}
+	f.Add([]byte(`{"n_embd": 8, "n_head": 3}`))
+	f.Add([]byte(`{"n_layer": -1, "layer_norm_epsilon": 1e400}`))
+	f.Add([]byte(`{"activation_function": null, "n_inner": 0}`))
+	f.Add([]byte(`[]`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cfg, err := parseGPT2Config(data)
+		if err == nil {
+			if verr := cfg.Validate(); verr != nil {
+				t.Fatalf("accepted an invalid config: %v", verr)
+			}
+		}
+	})
+}
+
+func TestGPT2ParamCount(t *testing.T) {
+	m := randomTransformer(smallConfig, 1)
+	if got := gpt2ParamCount(smallConfig); got != float64(m.NumParams()) {
+		t.Errorf("gpt2ParamCount = %v, NumParams = %d", got, m.NumParams())
 	}
 }
