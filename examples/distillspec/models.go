@@ -1,0 +1,103 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+
+	"github.com/tenet-ml/tenet/lm"
+	"github.com/tenet-ml/tenet/lm/task"
+)
+
+// cachedSFT returns a transformer of shape cfg fine-tuned on train: loaded from dir/key if a
+// checkpoint is there, else trained with lm.SFT (validation loss checked every tenth of the
+// run, best weights kept) and saved there.
+func cachedSFT(ctx context.Context, dir, key string, cfg lm.Config, train, val []lm.SFTExample, steps int, lr float64, seed uint64, pad int, logf func(string, ...any)) *lm.Transformer {
+	path := ""
+	if dir != "" {
+		path = filepath.Join(dir, key)
+		if m, err := lm.LoadGPT2(path); err == nil {
+			if m.Config().Layers == cfg.Layers && m.Config().Width == cfg.Width && m.VocabSize() == cfg.VocabSize && m.MaxLen() == cfg.MaxLen {
+				logf("loaded %s", path)
+				return m
+			}
+		}
+	}
+	m := lm.NewTransformer(cfg, rand.New(rand.NewPCG(seed, uint64(cfg.Layers*1000+cfg.Width))))
+	sc := lm.DefaultSFTConfig(steps)
+	sc.LR, sc.MinLR = lr, lr/10
+	sc.Seed, sc.PadToken = seed, pad
+	sc.EvalEvery = max(1, steps/10)
+	sc.RestoreBest = true
+	sc.Eval = func(ctx context.Context, step int) (float64, error) {
+		return -lm.CompletionLoss(m, val, 64, pad), nil
+	}
+	sc.Progress = func(p lm.SFTProgress) {
+		if p.Step%20 == 0 || p.Step == p.Steps {
+			fmt.Fprintf(os.Stderr, "\r  %s step %d/%d loss %.3f", key, p.Step, p.Steps, p.Loss)
+			if p.Evaluated {
+				fmt.Fprintf(os.Stderr, " val loss %.3f", -p.Score)
+			}
+		}
+	}
+	logf("training %s (%d layers, width %d, %d steps)", key, cfg.Layers, cfg.Width, steps)
+	res, err := lm.SFT(ctx, m, train, sc)
+	check(err)
+	fmt.Fprintln(os.Stderr)
+	logf("%s: best validation loss %.4f at step %d", key, -res.BestScore, res.BestStep)
+	if path != "" {
+		check(os.MkdirAll(dir, 0o755))
+		check(lm.SaveGPT2(path, m))
+	}
+	return m
+}
+
+// cloneModel returns a copy of m with its own parameters.
+func cloneModel(m *lm.Transformer) *lm.Transformer {
+	c := lm.NewTransformer(m.Config(), rand.New(rand.NewPCG(0, 0)))
+	src, dst := m.Params(), c.Params()
+	for i := range src {
+		copy(dst[i].Var.Value.Data(), src[i].Var.Value.Data())
+	}
+	return c
+}
+
+// evaluator scores models on arithmetic problems by their final answers.
+type evaluator struct {
+	task   *task.Arithmetic
+	format lm.Format
+	maxNew int
+}
+
+// greedy returns the fraction of problems whose greedy solution is right (greedy pass@1).
+func (e evaluator) greedy(ctx context.Context, m *lm.Transformer, problems []task.Problem) float64 {
+	return e.accuracy(ctx, m, problems, 1, lm.SamplingOptions{}, 0)
+}
+
+// sampled returns the fraction of right solutions among n samples per problem at
+// temperature 1 (sampled pass@1).
+func (e evaluator) sampled(ctx context.Context, m *lm.Transformer, problems []task.Problem, n int, seed uint64) float64 {
+	if n < 1 {
+		return 0
+	}
+	return e.accuracy(ctx, m, problems, n, lm.SamplingOptions{Temperature: 1}, seed)
+}
+
+func (e evaluator) accuracy(ctx context.Context, m *lm.Transformer, problems []task.Problem, n int, s lm.SamplingOptions, seed uint64) float64 {
+	prompts := make([][]int, 0, n*len(problems))
+	for _, p := range problems {
+		for range n {
+			prompts = append(prompts, e.format.Prompt(p))
+		}
+	}
+	gens, err := m.GenerateBatch(ctx, prompts, lm.GenerateOptions{Sampling: s, MaxNewTokens: e.maxNew, StopTokens: []int{e.format.EOS}},
+		rand.New(rand.NewPCG(seed, 0x65766c)))
+	check(err)
+	var right float64
+	for i, g := range gens {
+		right += float64(e.task.Verify(problems[i/n], e.format.Solution(g.Tokens)))
+	}
+	return right / float64(len(gens))
+}
