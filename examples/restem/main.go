@@ -63,13 +63,15 @@ type settings struct {
 
 func defaults(quick bool) settings {
 	s := settings{
-		Human: 150, Pool: 600, Validation: 200, Test: 500,
-		Width: 64, Layers: 2, Heads: 4, BaseSteps: 300, BaseLR: 2e-3,
+		Human: 800, Pool: 2000, Validation: 200, Test: 500,
+		Width: 64, Layers: 2, Heads: 4, BaseSteps: 1500, BaseLR: 3e-3,
 		Iterations: 3, Samples: 8, KeepMax: 10, MSteps: 600,
-		EvalN: 8, EvalK: 4, TrainEval: 200,
+		EvalN: 8, EvalK: 4, TrainEval: 500,
 	}
 	if quick {
-		s.Pool, s.Iterations, s.MSteps, s.Samples, s.EvalN, s.EvalK, s.TrainEval = 300, 2, 300, 4, 4, 2, 100
+		s.Human, s.Pool, s.BaseSteps = 300, 300, 300
+		s.Iterations, s.MSteps, s.Samples = 2, 200, 4
+		s.EvalN, s.EvalK, s.TrainEval = 4, 2, 100
 	}
 	return s
 }
