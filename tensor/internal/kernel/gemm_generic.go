@@ -1,40 +1,61 @@
 package kernel
 
 // gemmGeneric is the portable path: scalar Go shaped so that the compiler keeps the tile in
-// registers and drops the bounds checks. A 2×4 tile (8 accumulators) is the largest that the
-// compiler keeps in registers without spilling.
+// registers and drops the bounds checks. A 1×8 tile (eight accumulators, one A value, B read
+// from memory by the multiplies) measures best: larger tiles make the compiler spill.
 var gemmGeneric = gemmKernel{
-	mr: 2, nr: 4,
+	mr: 1, nr: 8,
 	kc: 256, mc: 64, nc: 512,
-	micro: gemmMicroGeneric2x4,
+	micro: gemmMicroGeneric1x8,
 	dot4:  gemvDot4Generic,
 	axpy:  gemvAxpyGeneric,
 }
 
-// gemmMicroGeneric2x4 is the generic 2×4 micro-kernel (see gemmMicro).
-func gemmMicroGeneric2x4(k int, a, b []float32, bs int, c []float32, ldc int, alpha, beta float32) {
-	var c00, c01, c02, c03 float32
-	var c10, c11, c12, c13 float32
-	a = a[:2*k]
-	for p := 0; p < k; p++ {
-		ap := (*[2]float32)(a[2*p:])
-		bp := (*[4]float32)(b[p*bs:])
-		a0, a1 := ap[0], ap[1]
-		b0 := bp[0]
-		c00 += a0 * b0
-		c10 += a1 * b0
-		b1 := bp[1]
-		c01 += a0 * b1
-		c11 += a1 * b1
-		b2 := bp[2]
-		c02 += a0 * b2
-		c12 += a1 * b2
-		b3 := bp[3]
-		c03 += a0 * b3
-		c13 += a1 * b3
+// gemmMicroGeneric1x8 is the generic 1×8 micro-kernel (see gemmMicro), two k steps per
+// iteration.
+func gemmMicroGeneric1x8(k int, a, b []float32, bs int, c []float32, ldc int, alpha, beta float32) {
+	var c0, c1, c2, c3, c4, c5, c6, c7 float32
+	a = a[:k]
+	p := 0
+	if bs == 8 {
+		b = b[:8*k]
+		for ; p+2 <= k; p += 2 {
+			ap := (*[2]float32)(a[p:])
+			bp := (*[16]float32)(b[8*p:])
+			av := ap[0]
+			c0 += av * bp[0]
+			c1 += av * bp[1]
+			c2 += av * bp[2]
+			c3 += av * bp[3]
+			c4 += av * bp[4]
+			c5 += av * bp[5]
+			c6 += av * bp[6]
+			c7 += av * bp[7]
+			av = ap[1]
+			c0 += av * bp[8]
+			c1 += av * bp[9]
+			c2 += av * bp[10]
+			c3 += av * bp[11]
+			c4 += av * bp[12]
+			c5 += av * bp[13]
+			c6 += av * bp[14]
+			c7 += av * bp[15]
+		}
 	}
-	gemmStoreRow4(c[0*ldc:], c00, c01, c02, c03, alpha, beta)
-	gemmStoreRow4(c[1*ldc:], c10, c11, c12, c13, alpha, beta)
+	for ; p < k; p++ {
+		av := a[p]
+		bp := (*[8]float32)(b[p*bs:])
+		c0 += av * bp[0]
+		c1 += av * bp[1]
+		c2 += av * bp[2]
+		c3 += av * bp[3]
+		c4 += av * bp[4]
+		c5 += av * bp[5]
+		c6 += av * bp[6]
+		c7 += av * bp[7]
+	}
+	gemmStoreRow4(c[0:], c0, c1, c2, c3, alpha, beta)
+	gemmStoreRow4(c[4:], c4, c5, c6, c7, alpha, beta)
 }
 
 // gemmStoreRow4 writes one row of a tile: c = alpha·acc (+ beta·c).

@@ -293,6 +293,10 @@ func gemmPackBRows(dst []float32, nr int, b []float32, ldb, p0, kb, j0, nb int) 
 			for q := 0; q < full; q += 16 {
 				*(*[16]float32)(d[q*kb:]) = *(*[16]float32)(src[q:])
 			}
+		case 8:
+			for q := 0; q < full; q += 8 {
+				*(*[8]float32)(d[q*kb:]) = *(*[8]float32)(src[q:])
+			}
 		case 4:
 			for q := 0; q < full; q += 4 {
 				*(*[4]float32)(d[q*kb:]) = *(*[4]float32)(src[q:])
