@@ -6,10 +6,10 @@ package kernel
 
 // gemmAVX512 uses a 14×32 tile: 28 zmm accumulators, one broadcast A value and two B vectors.
 // A 14×kc A panel (14 KiB) stays in L1 while the 32-column B panels stream from the kc×nc B
-// block (1 MiB) in L2.
+// block (512 KiB) in L2.
 var gemmAVX512 = gemmKernel{
 	mr: 14, nr: 32,
-	kc: 256, mc: 14 * 24, nc: 1024,
+	kc: 256, mc: 14 * 24, nc: 512,
 	micro:  gemmMicroAVX512,
 	microA: gemmMicroStridedAVX512,
 	pack:   gemmPackRowsAVX512Go,
@@ -21,7 +21,7 @@ var gemmAVX512 = gemmKernel{
 // with the same blocking as gemmAVX512.
 var gemmAVX2 = gemmKernel{
 	mr: 6, nr: 16,
-	kc: 256, mc: 6 * 24, nc: 1024,
+	kc: 256, mc: 6 * 24, nc: 512,
 	micro:  gemmMicroAVX2,
 	microA: gemmMicroStridedAVX2,
 	dot4:   gemvDot4AVX2Go,
