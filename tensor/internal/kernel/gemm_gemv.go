@@ -1,9 +1,6 @@
 package kernel
 
-import (
-	"runtime"
-	"sync"
-)
+import "runtime"
 
 const (
 	// gemvParallelWork is the k·(outputs) above which a matrix–vector product is split over
@@ -59,7 +56,25 @@ type gemvArgs struct {
 // gemvBuf holds gathered copies of strided vectors.
 type gemvBuf struct{ x, y []float32 }
 
-var gemvBufs = sync.Pool{New: func() any { return new(gemvBuf) }}
+// gemvBufs keeps gather buffers between calls (like gemmBufs, never emptied by the garbage
+// collector).
+var gemvBufs = make(chan *gemvBuf, 8)
+
+func getGemvBuf() *gemvBuf {
+	select {
+	case b := <-gemvBufs:
+		return b
+	default:
+		return new(gemvBuf)
+	}
+}
+
+func putGemvBuf(b *gemvBuf) {
+	select {
+	case gemvBufs <- b:
+	default:
+	}
+}
 
 // gemv handles m == 1 or n == 1.
 func gemv(g *gemmKernel, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
@@ -69,7 +84,7 @@ func gemv(g *gemmKernel, transA, transB bool, m, n, k int, alpha float32, a []fl
 			return s[:k]
 		}
 		if buf == nil {
-			buf = gemvBufs.Get().(*gemvBuf)
+			buf = getGemvBuf()
 		}
 		if cap(buf.x) < k {
 			buf.x = make([]float32, k)
@@ -102,7 +117,7 @@ func gemv(g *gemmKernel, transA, transB bool, m, n, k int, alpha float32, a []fl
 		gv.dot, gv.mat, gv.ld = !transA, a, lda // transA: y[i] = Σ_p x[p]·a[p, i]
 		if transA && ldc != 1 {
 			if buf == nil {
-				buf = gemvBufs.Get().(*gemvBuf)
+				buf = getGemvBuf()
 			}
 			if cap(buf.y) < m {
 				buf.y = make([]float32, m)
@@ -128,17 +143,17 @@ func gemv(g *gemmKernel, transA, transB bool, m, n, k int, alpha float32, a []fl
 	if w <= 1 {
 		gv.run(0, gv.n)
 	} else {
-		job := gemmJobs.Get().(*gemmJob)
+		job := getGemmJob()
 		job.kind, job.gv, job.parts, job.tiles = gemmJobGemv, gv, w, units
 		job.run()
 		job.gv = gemvArgs{}
-		gemmJobs.Put(job)
+		putGemmJob(job)
 	}
 	for i, v := range scatter {
 		c[i*ldc] = v
 	}
 	if buf != nil {
-		gemvBufs.Put(buf)
+		putGemvBuf(buf)
 	}
 }
 

@@ -73,7 +73,7 @@ func gemmAligned(s []float32, n int) []float32 {
 // gemmPacked multiplies with packed panels, splitting the rows or columns of C over
 // goroutines when the product is large enough.
 func gemmPacked(g *gemmKernel, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	job := gemmJobs.Get().(*gemmJob)
+	job := getGemmJob()
 	job.args = gemmArgs{
 		g: g, transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, beta: beta,
 		a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc,
@@ -96,7 +96,7 @@ func gemmPacked(g *gemmKernel, transA, transB bool, m, n, k int, alpha float32, 
 	job.kind = gemmJobPacked
 	job.run()
 	job.args = gemmArgs{}
-	gemmJobs.Put(job)
+	putGemmJob(job)
 }
 
 // packedPart computes the part-th of parts slices of C.

@@ -40,7 +40,24 @@ type gemmJob struct {
 	finished chan struct{} // receives once when the last part is done
 }
 
-var gemmJobs = sync.Pool{New: func() any { return &gemmJob{finished: make(chan struct{}, 1)} }}
+// gemmJobs keeps jobs between calls (like gemmBufs, never emptied by the garbage collector).
+var gemmJobs = make(chan *gemmJob, 16)
+
+func getGemmJob() *gemmJob {
+	select {
+	case j := <-gemmJobs:
+		return j
+	default:
+		return &gemmJob{finished: make(chan struct{}, 1)}
+	}
+}
+
+func putGemmJob(j *gemmJob) {
+	select {
+	case gemmJobs <- j:
+	default:
+	}
+}
 
 type gemmTask struct {
 	job *gemmJob
