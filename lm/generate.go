@@ -20,11 +20,18 @@ type GenerateOptions struct {
 	MaxNewTokens int
 	// StopTokens end a generation when sampled; the stop token is kept as the last token.
 	StopTokens []int
+	// Samples is the number of continuations drawn per prompt; 0 means 1. The prompt is fed
+	// once and every sample continues from it (the State is truncated back to the prompt),
+	// so n samples of one prompt cost one prompt pass instead of n. The generations of
+	// prompt i are at indices i·Samples … i·Samples+Samples−1 of the result, and they are
+	// exactly those of Samples copies of the prompt with Samples 1.
+	Samples int
 	// Workers is the number of goroutines; 0 means GOMAXPROCS. The results do not depend on
 	// it.
 	Workers int
-	// Progress, if not nil, is called after each prompt finishes with the number of
-	// finished prompts and the total. Calls are serialised, never concurrent.
+	// Progress, if not nil, is called after each generation finishes with the number of
+	// finished generations and the total (len(prompts)·Samples). Calls are serialised,
+	// never concurrent.
 	Progress func(done, total int)
 }
 
@@ -70,20 +77,22 @@ type Generation struct {
 	Stop StopReason
 }
 
-// Generate continues each prompt with tokens sampled from model, and returns one Generation
-// per prompt, in order.
+// Generate continues each prompt with tokens sampled from model, and returns opts.Samples
+// Generations per prompt (one by default), in order.
 //
 // Each prompt is decoded in its own State: the prompt is fed with one Append, then each
-// sampled token with another. A generation ends when it samples a stop token, when it has
-// MaxNewTokens tokens, or when prompt and generation together reach the model's MaxLen (a
-// sequence never exceeds MaxLen, so a prompt of length MaxLen gets no tokens). Prompts are
-// spread over opts.Workers goroutines. Before any work, Generate draws two numbers from rng
-// per prompt to seed that prompt's own generator, so the results depend only on rng's state,
-// never on scheduling or the number of workers.
+// sampled token with another; for every further sample the State is truncated back to the
+// prompt and the first token is drawn from the prompt's kept last row of logits. A
+// generation ends when it samples a stop token, when it has MaxNewTokens tokens, or when
+// prompt and generation together reach the model's MaxLen (a sequence never exceeds MaxLen,
+// so a prompt of length MaxLen gets no tokens). Prompts are spread over opts.Workers
+// goroutines. Before any work, Generate draws two numbers from rng per generation (prompt
+// by prompt, sample by sample) to seed that generation's own generator, so the results
+// depend only on rng's state, never on scheduling or the number of workers.
 //
 // It returns an error, before generating anything, if a prompt is empty, longer than MaxLen
 // or holds a token outside the vocabulary, or if a stop token is outside the vocabulary or
-// MaxNewTokens is negative. If ctx is canceled, Generate returns what was generated so
+// MaxNewTokens or Samples is negative. If ctx is canceled, Generate returns what was generated so
 // far (unfinished generations have Stop == StopCanceled) with ctx's error. It panics if
 // opts.Sampling is invalid (see Distribution).
 func Generate(ctx context.Context, model Model, prompts [][]int, opts GenerateOptions, rng *rand.Rand) ([]Generation, error) {
@@ -92,6 +101,10 @@ func Generate(ctx context.Context, model Model, prompts [][]int, opts GenerateOp
 	if opts.MaxNewTokens < 0 {
 		return nil, fmt.Errorf("lm: Generate: MaxNewTokens %d < 0", opts.MaxNewTokens)
 	}
+	if opts.Samples < 0 {
+		return nil, fmt.Errorf("lm: Generate: Samples %d < 0", opts.Samples)
+	}
+	n := max(opts.Samples, 1)
 	stop := make(map[int]bool, len(opts.StopTokens))
 	for _, t := range opts.StopTokens {
 		if t < 0 || t >= vocab {
@@ -112,11 +125,11 @@ func Generate(ctx context.Context, model Model, prompts [][]int, opts GenerateOp
 			}
 		}
 	}
-	seeds := make([][2]uint64, len(prompts))
+	seeds := make([][2]uint64, len(prompts)*n)
 	for i := range seeds {
 		seeds[i] = [2]uint64{rng.Uint64(), rng.Uint64()}
 	}
-	gens := make([]Generation, len(prompts))
+	gens := make([]Generation, len(prompts)*n)
 	for i := range gens {
 		gens[i].Stop = StopCanceled
 	}
@@ -136,19 +149,26 @@ func Generate(ctx context.Context, model Model, prompts [][]int, opts GenerateOp
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var dist []float32
+			var d decoder
 			for {
 				i := int(next.Add(1) - 1)
 				if i >= len(prompts) || ctx.Err() != nil {
 					return
 				}
-				r := rand.New(rand.NewPCG(seeds[i][0], seeds[i][1]))
-				dist = generateOne(ctx, model, prompts[i], &opts, stop, r, dist, &gens[i])
-				if opts.Progress != nil {
-					progress.Lock()
-					done++
-					opts.Progress(done, len(prompts))
-					progress.Unlock()
+				d.start(model, prompts[i])
+				for s := range n {
+					if ctx.Err() != nil {
+						return
+					}
+					j := i*n + s
+					r := rand.New(rand.NewPCG(seeds[j][0], seeds[j][1]))
+					d.generate(ctx, &opts, stop, r, &gens[j])
+					if opts.Progress != nil {
+						progress.Lock()
+						done++
+						opts.Progress(done, len(gens))
+						progress.Unlock()
+					}
 				}
 			}
 		}()
@@ -160,38 +180,62 @@ func Generate(ctx context.Context, model Model, prompts [][]int, opts GenerateOp
 	return gens, nil
 }
 
-// generateOne continues one prompt into g and returns the distribution buffer for reuse.
-func generateOne(ctx context.Context, model Model, prompt []int, opts *GenerateOptions, stop map[int]bool, rng *rand.Rand, dist []float32, g *Generation) []float32 {
-	maxLen := model.MaxLen()
-	st := model.NewState()
-	rows := st.Append(prompt)
-	logits := rows[len(rows)-1]
-	one := []int{0}
+// decoder decodes the samples of one prompt at a time in a State it reuses.
+type decoder struct {
+	model  Model
+	st     State
+	prompt []int
+	last   []float32 // the logits after the prompt's last token
+	dist   []float32
+	one    [1]int
+}
+
+// start feeds prompt into the State (made on first use, emptied afterwards) and keeps the logits of its last position.
+func (d *decoder) start(model Model, prompt []int) {
+	d.model, d.prompt = model, prompt
+	if d.st == nil {
+		d.st = model.NewState()
+	} else {
+		d.st.Truncate(0)
+	}
+	rows := d.st.Append(prompt)
+	d.last = append(d.last[:0], rows[len(rows)-1]...)
+}
+
+// generate draws one continuation of the prompt into g, first rolling the State back to the
+// prompt.
+func (d *decoder) generate(ctx context.Context, opts *GenerateOptions, stop map[int]bool, rng *rand.Rand, g *Generation) {
+	maxLen := d.model.MaxLen()
+	prompt := d.prompt
+	if d.st.Len() > len(prompt) {
+		d.st.Truncate(len(prompt))
+	}
+	logits := d.last
 	for {
 		if len(prompt)+len(g.Tokens) >= maxLen {
 			g.Stop = StopMaxLen
-			return dist
+			return
 		}
 		if ctx.Err() != nil {
 			g.Stop = StopCanceled
-			return dist
+			return
 		}
-		dist = Distribution(dist, logits, opts.Sampling)
-		tok := Sample(dist, rng)
+		d.dist = Distribution(d.dist, logits, opts.Sampling)
+		tok := Sample(d.dist, rng)
 		g.Tokens = append(g.Tokens, tok)
-		g.LogProbs = append(g.LogProbs, float32(math.Log(float64(dist[tok]))))
+		g.LogProbs = append(g.LogProbs, float32(math.Log(float64(d.dist[tok]))))
 		switch {
 		case stop[tok]:
 			g.Stop = StopToken
-			return dist
+			return
 		case opts.MaxNewTokens > 0 && len(g.Tokens) >= opts.MaxNewTokens:
 			g.Stop = StopMaxNewTokens
-			return dist
+			return
 		case len(prompt)+len(g.Tokens) >= maxLen:
 			g.Stop = StopMaxLen
-			return dist
+			return
 		}
-		one[0] = tok
-		logits = st.Append(one)[0]
+		d.one[0] = tok
+		logits = d.st.Append(d.one[:])[0]
 	}
 }

@@ -301,3 +301,93 @@ func BenchmarkGenerateOverhead(b *testing.B) {
 		})
 	}
 }
+
+// TestGenerateSamples checks that n samples per prompt are exactly the generations of n
+// copies of each prompt, whatever the number of workers, that the prompt is fed once per
+// prompt (not once per sample), and that progress counts generations.
+func TestGenerateSamples(t *testing.T) {
+	m := &prefixModel{vocab: 13, maxLen: 30}
+	prompts := make([][]int, 9)
+	pr := rand.New(rand.NewPCG(4, 4))
+	for i := range prompts {
+		for k := 1 + pr.IntN(6); k > 0; k-- {
+			prompts[i] = append(prompts[i], pr.IntN(13))
+		}
+	}
+	const n = 5
+	var rep [][]int
+	for _, p := range prompts {
+		for range n {
+			rep = append(rep, p)
+		}
+	}
+	opts := GenerateOptions{Sampling: SamplingOptions{Temperature: 1, TopK: 6}, MaxNewTokens: 12, StopTokens: []int{0}, Workers: 1}
+	want, err := Generate(context.Background(), m, rep, opts, rand.New(rand.NewPCG(8, 9)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.Samples = n
+	for _, w := range []int{1, 2, 3, 0} {
+		opts.Workers = w
+		var calls, last int
+		opts.Progress = func(done, total int) {
+			calls++
+			last = done
+			if total != len(rep) {
+				t.Errorf("progress total %d, want %d", total, len(rep))
+			}
+		}
+		prev := runtime.GOMAXPROCS(1 + w%2)
+		m.newStates.Store(0)
+		var fed atomic.Int64
+		counting := &feedCounter{prefixModel: m, fed: &fed}
+		got, err := Generate(context.Background(), counting, prompts, opts, rand.New(rand.NewPCG(8, 9)))
+		runtime.GOMAXPROCS(prev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts.Progress = nil
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("workers %d: %d samples per prompt differ from repeated prompts", w, n)
+		}
+		if calls != len(rep) || last != len(rep) {
+			t.Errorf("workers %d: %d progress calls, last %d; want %d", w, calls, last, len(rep))
+		}
+		// Every prompt is fed once; sampled tokens are appended after it.
+		promptTokens := 0
+		for _, p := range prompts {
+			promptTokens += len(p)
+		}
+		if f := fed.Load(); f != int64(promptTokens) {
+			t.Errorf("workers %d: %d prompt tokens fed, want %d", w, f, promptTokens)
+		}
+		if s := m.newStates.Load(); s > int64(max(w, 1)*2) {
+			t.Errorf("workers %d: %d states made, want at most one per worker", w, s)
+		}
+	}
+	if _, err := Generate(context.Background(), m, prompts, GenerateOptions{Samples: -1}, rand.New(rand.NewPCG(1, 1))); err == nil {
+		t.Error("Samples -1: no error")
+	}
+}
+
+// feedCounter counts the tokens fed to its States by appends to an empty state (prompts).
+type feedCounter struct {
+	*prefixModel
+	fed *atomic.Int64
+}
+
+func (m *feedCounter) NewState() State {
+	return &countingState{State: m.prefixModel.NewState(), fed: m.fed}
+}
+
+type countingState struct {
+	State
+	fed *atomic.Int64
+}
+
+func (s *countingState) Append(tokens []int) [][]float32 {
+	if s.State.Len() == 0 {
+		s.fed.Add(int64(len(tokens)))
+	}
+	return s.State.Append(tokens)
+}

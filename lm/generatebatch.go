@@ -19,10 +19,13 @@ const GenerateBatchRows = 64
 // the next prompt takes its place (and its cache). Decoding many prompts this way is several
 // times faster than Generate, whose batch-1 passes are bound by reading the weights.
 //
-// Options, validation, errors, random streams (two numbers drawn from rng per prompt before
-// any work), stopping rules and results are those of Generate; opts.Workers is ignored
-// (the matrix products use GOMAXPROCS goroutines) and opts.Progress is called as each prompt
-// finishes, from the calling goroutine. The logits of a row do not depend on which other
+// With opts.Samples = n > 1 the prompt is fed once and its cached keys and values are copied
+// into the n sequences that continue it.
+//
+// Options, validation, errors, random streams (two numbers drawn from rng per generation
+// before any work), stopping rules and results are those of Generate; opts.Workers is
+// ignored (the matrix products use GOMAXPROCS goroutines) and opts.Progress is called as
+// each generation finishes, from the calling goroutine. The logits of a row do not depend on which other
 // sequences share its pass, but they may differ from Generate's in the last bits (a matrix
 // product and a matrix–vector product round differently), so a draw that falls within
 // rounding of a boundary can pick a different token.
@@ -33,6 +36,10 @@ func (m *Transformer) GenerateBatch(ctx context.Context, prompts [][]int, opts G
 	if opts.MaxNewTokens < 0 {
 		return nil, fmt.Errorf("lm: GenerateBatch: MaxNewTokens %d < 0", opts.MaxNewTokens)
 	}
+	if opts.Samples < 0 {
+		return nil, fmt.Errorf("lm: GenerateBatch: Samples %d < 0", opts.Samples)
+	}
+	n := max(opts.Samples, 1)
 	stop := make(map[int]bool, len(opts.StopTokens))
 	for _, t := range opts.StopTokens {
 		if t < 0 || t >= vocab {
@@ -53,21 +60,26 @@ func (m *Transformer) GenerateBatch(ctx context.Context, prompts [][]int, opts G
 			}
 		}
 	}
-	gens := make([]Generation, len(prompts))
-	rngs := make([]*rand.Rand, len(prompts))
-	for i := range prompts {
-		gens[i].Stop = StopCanceled
-		rngs[i] = rand.New(rand.NewPCG(rng.Uint64(), rng.Uint64()))
+	gens := make([]Generation, len(prompts)*n)
+	rngs := make([]*rand.Rand, len(gens))
+	for j := range gens {
+		gens[j].Stop = StopCanceled
+		rngs[j] = rand.New(rand.NewPCG(rng.Uint64(), rng.Uint64()))
 	}
 
+	// A seq is one sequence's cache and a copy of the logits of its prompt's last position.
+	type seq struct {
+		st    *kvState
+		first []float32
+	}
 	type slot struct {
-		prompt int
-		st     *kvState
+		gen    int // index into gens; its prompt is gen / n
+		sq     *seq
 		logits []float32 // the row the next token is sampled from
 	}
 	var (
 		active  []slot
-		free    []*kvState
+		free    []*seq
 		next    int
 		done    int
 		dist    []float32
@@ -75,28 +87,47 @@ func (m *Transformer) GenerateBatch(ctx context.Context, prompts [][]int, opts G
 		spans   []seqSpan
 		tokens  []int
 		logits  []float32
+		ps      = m.NewState().(*kvState) // the prompt being continued
+		psLast  []float32                 // ps's logits after the prompt's last token
+		c       = m.cfg.Width
 	)
 	finish := func() {
 		done++
 		if opts.Progress != nil {
-			opts.Progress(done, len(prompts))
+			opts.Progress(done, len(gens))
 		}
 	}
 	for {
 		if err := ctx.Err(); err != nil {
 			return gens, err
 		}
-		// Fill free rows with new prompts.
-		for len(active) < GenerateBatchRows && next < len(prompts) {
-			var st *kvState
-			if n := len(free); n > 0 {
-				st, free = free[n-1], free[:n-1]
-				st.Truncate(0)
+		// Fill free rows with new generations. The first sample of a prompt feeds it into
+		// ps; every sample copies ps's cache of the prompt.
+		for len(active) < GenerateBatchRows && next < len(gens) {
+			var sq *seq
+			if k := len(free); k > 0 {
+				sq, free = free[k-1], free[:k-1]
 			} else {
-				st = m.NewState().(*kvState)
+				sq = &seq{st: m.NewState().(*kvState)}
 			}
-			rows := st.Append(prompts[next])
-			active = append(active, slot{prompt: next, st: st, logits: rows[len(rows)-1]})
+			p := prompts[next/n]
+			if next%n == 0 {
+				ps.Truncate(0)
+				rows := ps.Append(p)
+				psLast = rows[len(rows)-1]
+			}
+			st := sq.st
+			st.Truncate(0)
+			if st.rows < len(p) {
+				st.grow(min(max(2*st.rows, len(p)), maxLen))
+			}
+			for l := range st.k {
+				copy(st.k[l][:len(p)*c], ps.k[l][:len(p)*c])
+				copy(st.v[l][:len(p)*c], ps.v[l][:len(p)*c])
+			}
+			st.n = len(p)
+			sq.first = append(sq.first[:0], psLast...)
+			active = append(active, slot{gen: next, sq: sq, logits: sq.first})
 			next++
 		}
 		if len(active) == 0 {
@@ -106,15 +137,15 @@ func (m *Transformer) GenerateBatch(ctx context.Context, prompts [][]int, opts G
 		spans, tokens = spans[:0], tokens[:0]
 		kept := active[:0]
 		for _, a := range active {
-			g, p := &gens[a.prompt], prompts[a.prompt]
+			g, p := &gens[a.gen], prompts[a.gen/n]
 			if len(p)+len(g.Tokens) >= maxLen {
 				g.Stop = StopMaxLen
-				free = append(free, a.st)
+				free = append(free, a.sq)
 				finish()
 				continue
 			}
 			dist = Distribution(dist, a.logits, opts.Sampling)
-			tok := Sample(dist, rngs[a.prompt])
+			tok := Sample(dist, rngs[a.gen])
 			g.Tokens = append(g.Tokens, tok)
 			g.LogProbs = append(g.LogProbs, float32(math.Log(float64(dist[tok]))))
 			switch {
@@ -125,7 +156,7 @@ func (m *Transformer) GenerateBatch(ctx context.Context, prompts [][]int, opts G
 			case len(p)+len(g.Tokens) >= maxLen:
 				g.Stop = StopMaxLen
 			default:
-				st := a.st
+				st := a.sq.st
 				if st.n+1 > st.rows {
 					st.grow(min(2*st.rows, maxLen))
 				}
@@ -134,7 +165,7 @@ func (m *Transformer) GenerateBatch(ctx context.Context, prompts [][]int, opts G
 				kept = append(kept, a)
 				continue
 			}
-			free = append(free, a.st)
+			free = append(free, a.sq)
 			finish()
 		}
 		active = kept
@@ -146,8 +177,9 @@ func (m *Transformer) GenerateBatch(ctx context.Context, prompts [][]int, opts G
 		}
 		m.forwardCached(&scratch, spans, tokens, logits[:len(tokens)*vocab])
 		for i := range active {
-			active[i].st.n++
-			active[i].st.out = active[i].st.out[:0]
+			st := active[i].sq.st
+			st.n++
+			st.out = st.out[:0]
 			active[i].logits = logits[i*vocab : (i+1)*vocab]
 		}
 	}

@@ -293,17 +293,14 @@ func (r *ReSTEM) seed(it int, use uint64) *rand.Rand {
 // eStep samples, verifies and filters solutions to the training pool.
 func (r *ReSTEM) eStep(ctx context.Context, model *Transformer, it int, rec *ReSTEMIteration) ([]KeptSolution, error) {
 	cfg, f := r.Config, r.Format
-	n := cfg.Samples
-	prompts := make([][]int, 0, len(r.Data.Train)*n)
-	for _, p := range r.Data.Train {
-		pr := f.Prompt(p)
-		for range n {
-			prompts = append(prompts, pr)
-		}
+	prompts := make([][]int, len(r.Data.Train))
+	for i, p := range r.Data.Train {
+		prompts[i] = f.Prompt(p)
 	}
+	// Each prompt is fed once and its Samples continuations start from it.
 	gens, err := Generate(ctx, model, prompts, GenerateOptions{
 		Sampling: cfg.Sampling, MaxNewTokens: cfg.MaxNewTokens, StopTokens: []int{f.EOS},
-		Progress: r.progress(it, "sample"),
+		Samples: cfg.Samples, Progress: r.progress(it, "sample"),
 	}, r.seed(it, 1))
 	if err != nil {
 		return nil, err

@@ -123,8 +123,8 @@ type EvalResult struct {
 
 // Evaluate measures model on problems: greedy pass@1 and, with opts.Samples > 0, the
 // unbiased pass@K and the majority-vote accuracy of Samples sampled solutions (maj@n needs
-// answer; pass nil to skip it). Generation runs on all cores through Generate and is
-// deterministic for opts.Seed. It returns ctx's error if canceled.
+// answer; pass nil to skip it). Generation runs on all cores through Generate, which feeds
+// each prompt once for all of its samples, and is deterministic for opts.Seed. It returns ctx's error if canceled.
 func Evaluate(ctx context.Context, model Model, f Format, v tenet.Verifier[task.Problem, string], answer Answerer, problems []task.Problem, opts EvalOptions) (EvalResult, error) {
 	res := EvalResult{Problems: len(problems), PassK: math.NaN(), SampleAccuracy: math.NaN(), Maj: math.NaN()}
 	if len(problems) == 0 {
@@ -165,14 +165,8 @@ func Evaluate(ctx context.Context, model Model, f Format, v tenet.Verifier[task.
 		return res, nil
 	}
 	n := opts.Samples
-	rep := make([][]int, 0, len(problems)*n)
-	for _, p := range prompts {
-		for range n {
-			rep = append(rep, p)
-		}
-	}
-	gens, err := Generate(ctx, model, rep, GenerateOptions{
-		Sampling: opts.Sampling, MaxNewTokens: opts.MaxNewTokens, StopTokens: []int{f.EOS}, Progress: progress(len(problems)),
+	gens, err := Generate(ctx, model, prompts, GenerateOptions{
+		Sampling: opts.Sampling, MaxNewTokens: opts.MaxNewTokens, StopTokens: []int{f.EOS}, Samples: n, Progress: progress(len(problems)),
 	}, rand.New(rand.NewPCG(opts.Seed, 1)))
 	if err != nil {
 		return res, err

@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -151,7 +152,10 @@ func TestReSTEMDeterministic(t *testing.T) {
 	}
 	rs := tinyReSTEM(t, iters)
 	rs.Config.MStep.Progress = nil
+	// The results do not depend on the number of cores.
+	prev := runtime.GOMAXPROCS(1)
 	b, err := rs.Run(context.Background())
+	runtime.GOMAXPROCS(prev)
 	if err != nil {
 		t.Fatal(err)
 	}
