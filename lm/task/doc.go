@@ -101,7 +101,8 @@
 //
 // Generation. Programs.Sample draws a program of MinOps to MaxOps stages (at least two)
 // from a fixed vocabulary of lambdas and counts (for instance map(x+3), map(x%2),
-// filter(x>4), filter(x%2==0), take(2); the last stage is a reduction half of the time),
+// filter(x>4), filter(x%2==0), take(2); the last stage is a reduction half of the time;
+// ProgramOptions.Vocabulary replaces the vocabulary, for an easier or a different task),
 // draws distinct random input lists, computes the outputs, and redraws the whole problem if
 // the program
 //

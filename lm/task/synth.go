@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 )
 
@@ -20,6 +21,13 @@ type ProgramOptions struct {
 	MinLen, MaxLen int
 	// MinElem and MaxElem bound the integers of an input list (|bound| ≤ 1000).
 	MinElem, MaxElem int64
+	// Vocabulary, if not empty, replaces the generator's vocabulary: the single stages,
+	// written in the list language (such as "map(x+1)", "filter(x%2==0)", "sort", "take(2)",
+	// "sum"), that generated programs are built from and that the rejection of programs
+	// with a shorter equivalent searches. It must hold at least one stage that is not a
+	// reduction. Empty means the built-in vocabulary. A smaller vocabulary makes an easier
+	// task.
+	Vocabulary []string
 }
 
 // DefaultProgramOptions returns the default size: programs of 2 or 3 stages, 4 shown and 8
@@ -41,6 +49,7 @@ type Programs struct {
 	shape  []stage // sort, reverse, take(n), drop(n)
 	reduce []stage
 	pool   []stage // all of the above: the single stages "shorter program" is checked against
+	lists  []stage // maps, filters and shapes: the stages that return a list
 	probes [][]int64
 }
 
@@ -71,26 +80,54 @@ func NewPrograms(opts ProgramOptions) (*Programs, error) {
 		return nil, fmt.Errorf("task: NewPrograms: elements [%d, %d] not within -1000 ≤ MinElem ≤ MaxElem ≤ 1000", o.MinElem, o.MaxElem)
 	}
 	t := &Programs{opts: o}
-	single := func(src string) stage {
-		p, err := Parse(src)
-		if err != nil {
-			panic("task: bad generator stage " + src) // the vocabulary above is fixed and valid
+	o.Vocabulary = slices.Clone(o.Vocabulary)
+	t.opts.Vocabulary = o.Vocabulary
+	if len(o.Vocabulary) > 0 {
+		for _, src := range o.Vocabulary {
+			p, err := Parse(src)
+			if err != nil {
+				return nil, fmt.Errorf("task: NewPrograms: vocabulary stage %q: %v", src, err)
+			}
+			if p.Stages() != 1 {
+				return nil, fmt.Errorf("task: NewPrograms: vocabulary entry %q has %d stages, want 1", src, p.Stages())
+			}
+			switch st := p.stages[0]; {
+			case st.op == opMap:
+				t.maps = append(t.maps, st)
+			case st.op == opFilter:
+				t.filter = append(t.filter, st)
+			case st.op.isReduction():
+				t.reduce = append(t.reduce, st)
+			default:
+				t.shape = append(t.shape, st)
+			}
 		}
-		return p.stages[0]
-	}
-	for _, s := range genMaps {
-		t.maps = append(t.maps, single("map("+s+")"))
-	}
-	for _, s := range genFilters {
-		t.filter = append(t.filter, single("filter("+s+")"))
-	}
-	for _, s := range genShapes {
-		t.shape = append(t.shape, single(s))
-	}
-	for _, s := range genReduce {
-		t.reduce = append(t.reduce, single(s))
+		if len(t.maps)+len(t.filter)+len(t.shape) == 0 {
+			return nil, errors.New("task: NewPrograms: the vocabulary has no stage that returns a list")
+		}
+	} else {
+		single := func(src string) stage {
+			p, err := Parse(src)
+			if err != nil {
+				panic("task: bad generator stage " + src) // the vocabulary above is fixed and valid
+			}
+			return p.stages[0]
+		}
+		for _, s := range genMaps {
+			t.maps = append(t.maps, single("map("+s+")"))
+		}
+		for _, s := range genFilters {
+			t.filter = append(t.filter, single("filter("+s+")"))
+		}
+		for _, s := range genShapes {
+			t.shape = append(t.shape, single(s))
+		}
+		for _, s := range genReduce {
+			t.reduce = append(t.reduce, single(s))
+		}
 	}
 	t.pool = append(append(append(append(t.pool, t.maps...), t.filter...), t.shape...), t.reduce...)
+	t.lists = append(append(append(t.lists, t.maps...), t.filter...), t.shape...)
 	// Fixed probe inputs fingerprint a program's behaviour for deduplication.
 	r := rand.New(rand.NewPCG(0x7e4e7, 0x9b0b5))
 	t.probes = [][]int64{{}, {o.MinElem}, {o.MaxElem, o.MinElem, o.MaxElem}}
@@ -100,8 +137,12 @@ func NewPrograms(opts ProgramOptions) (*Programs, error) {
 	return t, nil
 }
 
-// Options returns the task's options.
-func (t *Programs) Options() ProgramOptions { return t.opts }
+// Options returns the task's options (a copy of the vocabulary).
+func (t *Programs) Options() ProgramOptions {
+	o := t.opts
+	o.Vocabulary = slices.Clone(o.Vocabulary)
+	return o
+}
 
 // Name returns "program".
 func (t *Programs) Name() string { return "program" }
@@ -122,18 +163,24 @@ func (t *Programs) randomList(r *rand.Rand) []int64 {
 	return xs
 }
 
+// randomStage draws a stage: a reduction for half of the last stages, otherwise a map,
+// filter or shape stage with probabilities 0.3, 0.3 and 0.4. A kind missing from a custom
+// vocabulary is replaced by a uniform draw from all its list stages.
 func (t *Programs) randomStage(r *rand.Rand, last bool) stage {
-	if last && r.IntN(2) == 0 {
+	if last && r.IntN(2) == 0 && len(t.reduce) > 0 {
 		return t.reduce[r.IntN(len(t.reduce))]
 	}
+	kind := t.shape
 	switch k := r.IntN(10); {
 	case k < 3:
-		return t.maps[r.IntN(len(t.maps))]
+		kind = t.maps
 	case k < 6:
-		return t.filter[r.IntN(len(t.filter))]
-	default:
-		return t.shape[r.IntN(len(t.shape))]
+		kind = t.filter
 	}
+	if len(kind) == 0 {
+		kind = t.lists
+	}
+	return kind[r.IntN(len(kind))]
 }
 
 // Sample draws one problem: a random program, random distinct inputs and their outputs,

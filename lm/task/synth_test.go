@@ -212,3 +212,66 @@ func TestProgramsDeterministic(t *testing.T) {
 		}
 	}
 }
+
+func TestProgramVocabulary(t *testing.T) {
+	opts := DefaultProgramOptions()
+	opts.MinOps, opts.MaxOps = 2, 3
+	opts.Vocabulary = []string{"map(x+1)", "map( x*2 )", "filter(x>3)", "sort", "reverse", "sum", "max"}
+	task, err := NewPrograms(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.Vocabulary[0] = "map(x+9)" // the task keeps its own copy
+	allowed := map[string]bool{"map(x+1)": true, "map(x*2)": true, "filter(x>3)": true, "sort": true, "reverse": true, "sum": true, "max": true}
+	if got := task.Options().Vocabulary; len(got) != 7 || got[0] != "map(x+1)" {
+		t.Fatalf("Options().Vocabulary = %q", got)
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	kinds := map[string]int{}
+	n := 300
+	if testing.Short() {
+		n = 80
+	}
+	for range n {
+		p, err := task.Sample(rng)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range strings.Split(p.Solution, "|") {
+			if !allowed[s] {
+				t.Fatalf("solution %q has stage %q outside the vocabulary", p.Solution, s)
+			}
+			kinds[s]++
+		}
+		if task.Verify(p, p.Solution) != 1 {
+			t.Fatalf("human solution %q rejected", p.Solution)
+		}
+	}
+	for s := range allowed {
+		if kinds[s] == 0 {
+			t.Errorf("stage %s never drawn in %d problems (%v)", s, n, kinds)
+		}
+	}
+	// A vocabulary without maps or filters draws its list stages in their place.
+	only, err := NewPrograms(ProgramOptions{MinOps: 2, MaxOps: 2, Examples: 3, Tests: 3, MinLen: 3, MaxLen: 5, MaxElem: 9,
+		Vocabulary: []string{"sort", "take(2)", "count"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 20 {
+		p, err := only.Sample(rng)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(p.Solution, "map") || strings.Contains(p.Solution, "filter") {
+			t.Fatalf("solution %q", p.Solution)
+		}
+	}
+	for _, bad := range [][]string{{"map(x+1"}, {"sort|reverse"}, {"sum", "max"}, {""}} {
+		o := DefaultProgramOptions()
+		o.Vocabulary = bad
+		if _, err := NewPrograms(o); err == nil {
+			t.Errorf("vocabulary %q: no error", bad)
+		}
+	}
+}
