@@ -1,10 +1,10 @@
 package lm
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -278,44 +278,19 @@ func SaveGPT2(dir string, m *Transformer) error {
 		return fmt.Errorf("lm: SaveGPT2: %w", err)
 	}
 	data = append(data, '\n')
-	if err := writeFileAtomic(filepath.Join(dir, GPT2ConfigFile), data); err != nil {
+	writeConfig := func(w io.Writer) error { _, err := w.Write(data); return err }
+	if err := checkpoint.WriteFileAtomic(filepath.Join(dir, GPT2ConfigFile), writeConfig); err != nil {
 		return fmt.Errorf("lm: SaveGPT2: %w", err)
 	}
 	var entries []checkpoint.Entry
 	for _, p := range m.Params() {
 		entries = append(entries, checkpoint.Float32(p.Name, p.Value))
 	}
-	var buf bytes.Buffer
-	if err := checkpoint.Write(&buf, entries, map[string]string{"format": "pt"}); err != nil {
-		return fmt.Errorf("lm: SaveGPT2: %w", err)
+	writeWeights := func(w io.Writer) error {
+		return checkpoint.Write(w, entries, map[string]string{"format": "pt"})
 	}
-	if err := writeFileAtomic(filepath.Join(dir, GPT2WeightsFile), buf.Bytes()); err != nil {
+	if err := checkpoint.WriteFileAtomic(filepath.Join(dir, GPT2WeightsFile), writeWeights); err != nil {
 		return fmt.Errorf("lm: SaveGPT2: %w", err)
 	}
 	return nil
-}
-
-// writeFileAtomic writes data to a temporary file beside path, syncs it and renames it over
-// path; on failure path is unchanged and the temporary file removed.
-func writeFileAtomic(path string, data []byte) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = tmp.Write(data); err != nil {
-		return err
-	}
-	if err = tmp.Sync(); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

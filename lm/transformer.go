@@ -64,7 +64,7 @@ func (c Config) Validate() error {
 // tied to the token embedding (logits = ln_f(x)·wteᵀ). There is no dropout.
 //
 // It trains through package autodiff (Forward, Loss) and decodes through its own KV-cache
-// inference path (NewState, DecodeBatch), which reads the same parameters without a tape.
+// inference path (NewState, GenerateBatch), which reads the same parameters without a tape.
 // Parameters carry Hugging Face GPT-2 names (see Params), and LoadGPT2 and SaveGPT2 read and
 // write Hugging Face checkpoint directories.
 //

@@ -8,17 +8,15 @@ import (
 	"runtime"
 )
 
-// writer is what writeFileAtomic hands to its callback.
-type writer = io.Writer
-
 // testHookWriter, when set by tests, wraps the temporary file's writer (to inject failures).
 var testHookWriter func(io.Writer) io.Writer
 
-// writeFileAtomic writes path through a temporary file in the same directory: write, fsync,
-// close, rename, then fsync the directory where the platform supports it. On failure the
-// temporary file is removed and path is untouched. A new file gets mode 0644; an existing
-// file keeps its mode.
-func writeFileAtomic(path string, write func(writer) error) (err error) {
+// WriteFileAtomic writes path through a temporary file in the same directory: write calls
+// back with the temporary file, which is then synced, closed and renamed over path, and the
+// directory is synced where the platform supports it. On any failure the temporary file is
+// removed and path is untouched, so a crash mid-write leaves the previous file intact. A new
+// file gets mode 0644; an existing file keeps its mode.
+func WriteFileAtomic(path string, write func(io.Writer) error) (err error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."

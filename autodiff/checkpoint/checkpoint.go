@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"reflect"
 	"slices"
 	"strconv"
@@ -66,7 +67,7 @@ func Save(path string, ck Checkpoint) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(path, func(w writer) error { return Write(w, entries, meta) })
+	return WriteFileAtomic(path, func(w io.Writer) error { return Write(w, entries, meta) })
 }
 
 func (ck *Checkpoint) encode() ([]Entry, map[string]string, error) {
