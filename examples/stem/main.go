@@ -15,7 +15,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"image/color"
@@ -27,26 +26,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tenet-ml/tenet/examples/internal/report"
 	"github.com/tenet-ml/tenet/stem"
 )
 
-type finding struct {
-	ID       string  `json:"id"`
-	Claim    string  `json:"claim"`
-	Holds    bool    `json:"holds"`
-	Value    float64 `json:"value"`
-	Baseline float64 `json:"baseline"`
-	Stderr   float64 `json:"stderr"`
-	N        int     `json:"n"`
-}
-
-type report struct {
-	Example  string                      `json:"example"`
-	Seed     uint64                      `json:"seed"`
-	Config   map[string]any              `json:"config"`
-	Tables   map[string][]map[string]any `json:"tables"`
-	Findings []finding                   `json:"findings"`
-}
+type finding = report.Finding
 
 func main() {
 	seed := flag.Uint64("seed", 1, "random seed")
@@ -64,9 +48,8 @@ func main() {
 
 	start := time.Now()
 	ctx := context.Background()
-	rep := report{Example: "stem", Seed: *seed, Tables: map[string][]map[string]any{},
-		Config: map[string]any{"transitions": *nTrain, "test": *nTest, "episodes": *episodes, "mixtures": *mixtures,
-			"members": *members, "epochs": *epochs, "workers": *workers, "goal": *goalMax, "truth": "gaussian-prior"}}
+	rep := report.New("stem", *seed, map[string]any{"transitions": *nTrain, "test": *nTest, "episodes": *episodes, "mixtures": *mixtures,
+		"members": *members, "epochs": *epochs, "workers": *workers, "goal": *goalMax, "truth": "gaussian-prior"})
 	logf := func(format string, a ...any) {
 		fmt.Fprintf(os.Stderr, "[%6.1fs] "+format+"\n", append([]any{time.Since(start).Seconds()}, a...)...)
 	}
@@ -296,16 +279,14 @@ func main() {
 	rep.Tables["timing"] = []map[string]any{{"seconds": time.Since(start).Seconds()}}
 
 	if *asJSON {
-		sanitise(&rep)
-		enc := json.NewEncoder(os.Stdout)
-		enc.SetIndent("", " ")
-		check(enc.Encode(rep))
+		sanitise(rep)
+		check(rep.WriteJSON(os.Stdout))
 		return
 	}
 	printTables(rep, len(series))
 }
 
-func printTables(rep report, nSeries int) {
+func printTables(rep *report.Report, nSeries int) {
 	d := rep.Tables["dataset"][0]
 	fmt.Printf("Dataset (Gaussian-prior truth, simulated → imaged → detected → extracted)\n")
 	fmt.Printf("  series %d, frames %v, frame pairs %v, kept %v (train %v, test %v)\n", nSeries, d["frames"], d["pairs"], d["kept"], d["train"], d["test"])
@@ -352,7 +333,7 @@ func printTables(rep report, nSeries int) {
 
 // sanitise replaces non-finite numbers (an unreached median is +Inf), which JSON cannot hold,
 // by null in the tables and by the largest float64 of that sign in the findings.
-func sanitise(rep *report) {
+func sanitise(rep *report.Report) {
 	for _, rows := range rep.Tables {
 		for _, row := range rows {
 			for k, v := range row {

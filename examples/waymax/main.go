@@ -14,7 +14,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -27,6 +26,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/tenet-ml/tenet/examples/internal/report"
 	"github.com/tenet-ml/tenet/sim"
 	"github.com/tenet-ml/tenet/sim/synth"
 	"github.com/tenet-ml/tenet/sim/womd"
@@ -60,15 +60,7 @@ type row struct {
 	progSum     float64
 }
 
-type finding struct {
-	ID       string  `json:"id"`
-	Claim    string  `json:"claim"`
-	Holds    bool    `json:"holds"`
-	Value    float64 `json:"value"`
-	Baseline float64 `json:"baseline"`
-	Stderr   float64 `json:"stderr"`
-	N        int     `json:"n"`
-}
+type finding = report.Finding
 
 func main() {
 	var c config
@@ -443,15 +435,9 @@ func printTable(rows []*row, fs []finding) {
 }
 
 func printJSON(c config, rows []*row, fs []finding) error {
-	out := map[string]any{
-		"example": "waymax",
-		"seed":    c.seed,
-		"config": map[string]any{"data": c.data, "agents": c.agents, "sim_agents": c.simAgents, "train": c.train,
-			"eval": c.eval, "epochs": c.epochs, "idm_lookahead": c.lookahead},
-		"tables":   map[string]any{"benchmark": rows},
-		"findings": fs,
-	}
-	enc := json.NewEncoder(os.Stdout)
-	enc.SetIndent("", " ")
-	return enc.Encode(out)
+	rep := report.New("waymax", c.seed, map[string]any{"data": c.data, "agents": c.agents, "sim_agents": c.simAgents,
+		"train": c.train, "eval": c.eval, "epochs": c.epochs, "idm_lookahead": c.lookahead})
+	rep.Tables["benchmark"] = report.Rows(rows)
+	rep.Findings = append(rep.Findings, fs...)
+	return rep.WriteJSON(os.Stdout)
 }
