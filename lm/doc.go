@@ -12,6 +12,35 @@
 // and exact stand-ins such as [BigramModel], whose next-token distribution depends only on
 // the previous token and is useful in examples and tests.
 //
+// # The transformer
+//
+// [Transformer] is GPT-2's architecture: token and learned position embeddings, pre-LayerNorm
+// blocks of causal multi-head self-attention and a tanh-GELU MLP four times as wide, a final
+// layer norm and an output layer tied to the token embedding. It trains through package
+// autodiff (Transformer.Loss fuses the softmax into the cross-entropy) and decodes through
+// its own KV-cache path that reads the same parameters without a tape: State.Append of k
+// tokens is one batched pass, so a prompt, or a speculative decoder's k draft tokens, cost one
+// call. Transformer.GenerateBatch decodes many sequences at once, sharing each weight read
+// between them. [LoadGPT2] and [SaveGPT2] read and write Hugging Face GPT-2 directories
+// (config.json and model.safetensors, F32, F16 or BF16), and the logits match the reference
+// GPT-2 implementation to within 1e-5 on the fixture kept in testdata.
+//
+// # Fine-tuning and self-training
+//
+// [SFTTrainer] fine-tunes a transformer on prompt/completion pairs with next-token
+// cross-entropy on the completion only (AdamW, warmup and cosine decay, global-norm
+// clipping, early stopping on a validation score, exact resume from a checkpoint).
+//
+// [ReSTEM] is Expectation-Maximization self-training with binary feedback (ReST-EM, Singh et
+// al., arXiv 2312.06585). Each iteration samples many solutions to every training problem
+// from the current model (E-step), keeps those a [tenet.Verifier] accepts — at most K
+// distinct ones per problem, so easy problems do not dominate — and fine-tunes a fresh copy
+// of the base model, never the previous iterate, on them (M-step), stopping when greedy
+// pass@1 on a validation split stops improving. It reports greedy pass@1 on the training
+// pool and on held-out test problems, the unbiased pass@k and majority-vote accuracy, and
+// checkpoints every iteration so that an interrupted run resumes. The built-in verifiable
+// tasks (multi-step arithmetic and a small list-program language) live in package lm/task.
+//
 // # Tokenizers
 //
 // A [Tokenizer] maps text to token ids and back. [BPETokenizer] is GPT-2's byte-level
