@@ -24,6 +24,7 @@ var gemmAVX2 = gemmKernel{
 	kc: 256, mc: 6 * 24, nc: 512,
 	micro:  gemmMicroAVX2,
 	microA: gemmMicroStridedAVX2,
+	pack:   gemmPackRowsAVX2Go,
 	dot4:   gemvDot4AVX2Go,
 	axpy:   gemvAxpyAVX2Go,
 }
@@ -165,4 +166,43 @@ func gemvAxpyAVX2Go(k int, x, m []float32, ldm int, y []float32, n int, alpha, b
 	}
 	_, _, _ = x[k-1], m[(k-1)*ldm+n-1], y[n-1]
 	gemvAxpyAVX2(k, &x[0], &m[0], ldm, &y[0], n, alpha, beta)
+}
+
+//go:noescape
+func gemmPackT8AVX2(blocks int, src *float32, ld int, dst *float32, width, rows int)
+
+// gemmPackRowsAVX2Go is gemmPackRows for AVX2: 8×8 transposes in registers for whole groups of
+// 8 steps, the generic code for the rest.
+func gemmPackRowsAVX2Go(d []float32, width int, src []float32, ld, rows, kb int) {
+	if kb == 0 {
+		return
+	}
+	_ = d[kb*width-1]
+	if rows > 0 {
+		_ = src[(rows-1)*ld+kb-1]
+	}
+	blocks := kb / 8
+	if width%8 != 0 {
+		// The transposes write 8 floats per step: leave at least one step to the generic code
+		// so that the spill past the last one stays inside d.
+		blocks = (kb - 1) / 8
+	}
+	if blocks > 0 {
+		// Rows 0–7 into lanes 0–7, rows 8–15 into lanes 8–15, and so on.
+		for half := 0; half*8 < width; half++ {
+			r := min(max(rows-half*8, 0), 8)
+			s := &src[0]
+			if r > 0 {
+				s = &src[half*8*ld]
+			}
+			gemmPackT8AVX2(blocks, s, ld, &d[half*8], width, r)
+		}
+	}
+	if done := blocks * 8; done < kb {
+		var s []float32
+		if rows > 0 {
+			s = src[done:]
+		}
+		gemmPackRows(d[done*width:], width, s, ld, rows, kb-done)
+	}
 }

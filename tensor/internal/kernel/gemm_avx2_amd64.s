@@ -197,3 +197,110 @@ sstore0:
 	STORE20(Y10, Y11)
 	VZEROUPPER
 	RET
+
+// func gemmPackT8AVX2(blocks int, src *float32, ld int, dst *float32, width, rows int)
+//
+// Transposing pack of up to 8 rows, the AVX2 twin of gemmPackT16AVX512: for each of blocks
+// groups of 8 steps, loads 8 floats from each row r < rows (missing rows read as zero),
+// transposes the 8×8 block in registers and stores each of the 8 columns, 8 floats, to dst,
+// width floats apart, in order. When width < 8 a column spills into the start of the next one,
+// which the next store overwrites; the caller leaves room after the last (masked stores,
+// which would avoid this, are slow on some processors).
+//
+//	R10 row 0, R11 row 5; AX = ld and BX = 3·ld in bytes; R14 rows; R8 = width in bytes;
+//	DI dst; CX blocks left. Y0–Y7 rows, Y8–Y15 pairs (unpack), Y0–Y7 quads (shufps), Y8–Y15
+//	columns (128-bit halves exchanged by vperm2f128).
+
+#define T8LOAD(cnt, addr, reg) \
+	CMPQ    R14, $cnt; \
+	JLE     t8loaded; \
+	VMOVUPS addr, reg
+
+TEXT ·gemmPackT8AVX2(SB), NOSPLIT, $0-48
+	MOVQ  blocks+0(FP), CX
+	MOVQ  src+8(FP), R10
+	MOVQ  ld+16(FP), AX
+	SHLQ  $2, AX
+	LEAQ  (AX)(AX*2), BX
+	LEAQ  (R10)(AX*4), R11
+	ADDQ  AX, R11
+	MOVQ  dst+24(FP), DI
+	MOVQ  width+32(FP), R8
+	SHLQ  $2, R8
+	MOVQ  rows+40(FP), R14
+	TESTQ CX, CX
+	JZ    t8done
+
+t8block:
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	T8LOAD(0, (R10), Y0)
+	T8LOAD(1, (R10)(AX*1), Y1)
+	T8LOAD(2, (R10)(AX*2), Y2)
+	T8LOAD(3, (R10)(BX*1), Y3)
+	T8LOAD(4, (R10)(AX*4), Y4)
+	T8LOAD(5, (R11), Y5)
+	T8LOAD(6, (R11)(AX*1), Y6)
+	T8LOAD(7, (R11)(AX*2), Y7)
+
+t8loaded:
+	VUNPCKLPS Y1, Y0, Y8
+	VUNPCKHPS Y1, Y0, Y9
+	VUNPCKLPS Y3, Y2, Y10
+	VUNPCKHPS Y3, Y2, Y11
+	VUNPCKLPS Y5, Y4, Y12
+	VUNPCKHPS Y5, Y4, Y13
+	VUNPCKLPS Y7, Y6, Y14
+	VUNPCKHPS Y7, Y6, Y15
+
+	// Y(c) holds rows 0–3 of steps c and 4+c; Y(4+c) rows 4–7.
+	VSHUFPS $0x44, Y10, Y8, Y0
+	VSHUFPS $0xEE, Y10, Y8, Y1
+	VSHUFPS $0x44, Y11, Y9, Y2
+	VSHUFPS $0xEE, Y11, Y9, Y3
+	VSHUFPS $0x44, Y14, Y12, Y4
+	VSHUFPS $0xEE, Y14, Y12, Y5
+	VSHUFPS $0x44, Y15, Y13, Y6
+	VSHUFPS $0xEE, Y15, Y13, Y7
+
+	// Y(8+p) = all 8 rows of step p.
+	VPERM2F128 $0x20, Y4, Y0, Y8
+	VPERM2F128 $0x20, Y5, Y1, Y9
+	VPERM2F128 $0x20, Y6, Y2, Y10
+	VPERM2F128 $0x20, Y7, Y3, Y11
+	VPERM2F128 $0x31, Y4, Y0, Y12
+	VPERM2F128 $0x31, Y5, Y1, Y13
+	VPERM2F128 $0x31, Y6, Y2, Y14
+	VPERM2F128 $0x31, Y7, Y3, Y15
+
+	VMOVUPS Y8, (DI)
+	ADDQ    R8, DI
+	VMOVUPS Y9, (DI)
+	ADDQ    R8, DI
+	VMOVUPS Y10, (DI)
+	ADDQ    R8, DI
+	VMOVUPS Y11, (DI)
+	ADDQ    R8, DI
+	VMOVUPS Y12, (DI)
+	ADDQ    R8, DI
+	VMOVUPS Y13, (DI)
+	ADDQ    R8, DI
+	VMOVUPS Y14, (DI)
+	ADDQ    R8, DI
+	VMOVUPS Y15, (DI)
+	ADDQ    R8, DI
+
+	ADDQ $32, R10
+	ADDQ $32, R11
+	DECQ CX
+	JNZ  t8block
+
+t8done:
+	VZEROUPPER
+	RET
