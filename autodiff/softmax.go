@@ -35,25 +35,9 @@ func (tp *Tape) softmax(op opcode, x *Var) *Var {
 
 // softmaxRow sets y = softmax(x) for one row and returns log Σ exp x. Softmax itself runs on
 // tensor.SoftmaxInto; this row form serves the fused cross-entropy, which also needs the
-// log-sum-exp, and attention, which normalises the unmasked prefix of a row in place.
-func softmaxRow(y, x []float32) float64 {
-	y = y[:len(x)]
-	m := float32(math.Inf(-1))
-	for _, v := range x {
-		m = max(m, v)
-	}
-	var s float64
-	for i, v := range x {
-		e := math.Exp(float64(v - m))
-		y[i] = float32(e)
-		s += e
-	}
-	inv := float32(1 / s)
-	for i := range y {
-		y[i] *= inv
-	}
-	return float64(m) + math.Log(s)
-}
+// log-sum-exp, and attention, which normalises the unmasked prefix of a row in place. The
+// exponentials run on the float32 vector kernel; their sum is accumulated in float64.
+func softmaxRow(y, x []float32) float64 { return tensor.SoftmaxRow(y, x) }
 
 // softmaxBackward: dx = y ⊙ (dy − Σ dy⊙y) per row.
 func softmaxBackward(tp *Tape, r *record) {

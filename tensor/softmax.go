@@ -61,3 +61,10 @@ func applyRows(dst, x []float32, n, lo, hi int, row func(dst, x []float32)) {
 		row(dst[r*n:(r+1)*n], x[r*n:(r+1)*n])
 	}
 }
+
+// SoftmaxRow sets dst = softmax(x) for one row held in a slice and returns the row's
+// log-sum-exp, log Σ e^x, with the sum of the exponentials accumulated in float64; dst must be
+// at least as long as x and may be x. −Inf entries get probability 0; a row with no finite
+// maximum gives NaN. It serves fused operations (cross-entropy, attention) that work on rows
+// of their own buffers.
+func SoftmaxRow(dst, x []float32) (logSumExp float64) { return kernel.SoftmaxRowLSE(dst, x) }

@@ -195,3 +195,24 @@ func LogSoftmaxRow(dst, x []float32) {
 		dst[i] = (v - m) - ls
 	}
 }
+
+// SoftmaxRowLSE is SoftmaxRow that also returns log Σ e^x, the row's log-sum-exp: the
+// exponentials e^(x−m) are computed on the path's vector kernel in chunks whose float32 sums
+// are added in float64, and the result is m + log(sum). dst may be x. It is meant for losses
+// that need both the probabilities and the log-normaliser (fused cross-entropy). A row with no
+// finite maximum gives NaN throughout and a NaN or infinite log-sum-exp.
+func SoftmaxRowLSE(dst, x []float32) float64 {
+	dst = dst[:len(x)]
+	if len(x) == 0 {
+		return math.Inf(-1)
+	}
+	m := Max(x)
+	p := active
+	var s float64
+	for lo := 0; lo < len(x); lo += chunkLen {
+		hi := min(lo+chunkLen, len(x))
+		s += float64(expPath(p, dst[lo:hi], x[lo:hi], -m))
+	}
+	Scale(dst, float32(1/s), dst)
+	return float64(m) + math.Log(s)
+}
