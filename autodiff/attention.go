@@ -144,63 +144,110 @@ func (L *attnLayout) limit(i int) int {
 	return min(L.tk, i+L.tk-L.t+1)
 }
 
+// attnRowBlock returns how many query rows the attention kernels handle per matrix product:
+// with a causal mask, a block of rows needs only the keys its last row attends to, so smaller
+// blocks skip more of the masked upper triangle, larger ones make better products.
+func attnRowBlock(t int) int {
+	if t <= 64 {
+		return 16
+	}
+	return 32
+}
+
+// attnGrain returns the number of (b, h) pairs per goroutine from which attention work is
+// split: about 64K multiply-adds of Q·Kᵀ each, so that decoding a token stays on one goroutine.
+func attnGrain(L *attnLayout) int { return max(1, (1<<16)/max(1, L.t*L.tk*L.d)) }
+
 // attentionForward: for each (b, h), S = Q·Kᵀ·scale (T×Tk), P = softmax of each row over its
 // first limit(i) keys (zeros beyond), saved in probs (B, H, T, Tk), and O = P·V. The products
-// run as strided matrix products on the operands in place.
+// run as strided matrix products on the operands in place, on blocks of query rows: with a
+// causal mask a block computes only the keys up to its last row's limit. The (b, h) pairs are
+// split over goroutines; each pair is computed by one goroutine, in a fixed order.
 func attentionForward(out, probs, q, k, v []float32, L *attnLayout) {
+	tensor.Parallel(L.b*L.h, attnGrain(L), func(lo, hi int) {
+		for bh := lo; bh < hi; bh++ {
+			attentionForwardHead(out, probs, q, k, v, L, bh/L.h, bh%L.h)
+		}
+	})
+}
+
+func attentionForwardHead(out, probs, q, k, v []float32, L *attnLayout, b, h int) {
 	t, tk, d := L.t, L.tk, L.d
 	scale := float32(1 / math.Sqrt(float64(d)))
-	for b := range L.b {
-		for h := range L.h {
-			p := probs[(b*L.h+h)*t*tk:][:t*tk]
-			tensor.Gemm(false, true, t, tk, d, scale, q[L.q.at(b, h, 0):], L.q.t, k[L.k.at(b, h, 0):], L.k.t, 0, p, tk)
-			for i := range t {
-				row := p[i*tk : (i+1)*tk]
-				lim := L.limit(i)
-				softmaxRow(row[:lim], row[:lim])
-				clear(row[lim:])
-			}
-			tensor.Gemm(false, false, t, d, tk, 1, p, tk, v[L.v.at(b, h, 0):], L.v.t, 0, out[L.o.at(b, h, 0):], L.o.t)
+	p := probs[(b*L.h+h)*t*tk:][:t*tk]
+	qb, kb, vb, ob := q[L.q.at(b, h, 0):], k[L.k.at(b, h, 0):], v[L.v.at(b, h, 0):], out[L.o.at(b, h, 0):]
+	blk := attnRowBlock(t)
+	for i0 := 0; i0 < t; i0 += blk {
+		i1 := min(i0+blk, t)
+		lim := L.limit(i1 - 1)
+		pb := p[i0*tk:]
+		tensor.Gemm(false, true, i1-i0, lim, d, scale, qb[i0*L.q.t:], L.q.t, kb, L.k.t, 0, pb, tk)
+		for i := i0; i < i1; i++ {
+			row := p[i*tk : (i+1)*tk]
+			li := L.limit(i)
+			softmaxRow(row[:li], row[:li])
+			clear(row[li:])
 		}
+		tensor.Gemm(false, false, i1-i0, d, lim, 1, pb, tk, vb, L.v.t, 0, ob[i0*L.o.t:], L.o.t)
 	}
 }
 
 // attentionBackward: with dO the output gradient of one (b, h),
 //
 //	dP = dO·Vᵀ,  dV += Pᵀ·dO,  dS = P ⊙ (dP − rowsum(P ⊙ dP))·scale,
-//	dQ += dS·K,  dK += dSᵀ·Q.
+//	dQ += dS·K,  dK += dSᵀ·Q,
+//
+// on the blocks of query rows of the forward pass (a block touches only the keys up to its
+// last row's limit; P is zero beyond each row's limit, so dS is too). The (b, h) pairs are
+// split over goroutines as in the forward pass; each chunk of pairs has its own dP scratch.
 func attentionBackward(tp *Tape, r *record) {
 	L := unpackLayout(r)
 	dq, dk, dv := tp.grad(r.a), tp.grad(r.b), tp.grad(r.c)
+	n, grain := L.b*L.h, attnGrain(&L)
+	w := tensor.Workers(n, grain)
+	chunk := (n + w - 1) / w
+	blk := min(attnRowBlock(L.t), L.t)
+	scratch := tp.buf(w, blk*L.tk).Data()
 	q, k, v := r.a.Value.Data(), r.b.Value.Data(), r.c.Value.Data()
 	probs, dout := r.t0.Data(), r.out.Grad.Data()
+	tensor.Parallel(n, grain, func(lo, hi int) {
+		ds := scratch[lo/chunk*blk*L.tk:][:blk*L.tk]
+		for bh := lo; bh < hi; bh++ {
+			attentionBackwardHead(dq, dk, dv, q, k, v, probs, dout, ds, &L, bh/L.h, bh%L.h)
+		}
+	})
+}
+
+func attentionBackwardHead(dq, dk, dv, q, k, v, probs, dout, ds []float32, L *attnLayout, b, h int) {
 	t, tk, d := L.t, L.tk, L.d
 	scale := float32(1 / math.Sqrt(float64(d)))
-	ds := tp.buf(t, tk).Data()
-	for b := range L.b {
-		for h := range L.h {
-			p := probs[(b*L.h+h)*t*tk:][:t*tk]
-			do := dout[L.o.at(b, h, 0):]
-			tensor.Gemm(false, true, t, tk, d, 1, do, L.o.t, v[L.v.at(b, h, 0):], L.v.t, 0, ds, tk)
-			if dv != nil {
-				tensor.Gemm(true, false, tk, d, t, 1, p, tk, do, L.o.t, 1, dv[L.v.at(b, h, 0):], L.v.t)
+	p := probs[(b*L.h+h)*t*tk:][:t*tk]
+	do := dout[L.o.at(b, h, 0):]
+	qo, ko, vo := L.q.at(b, h, 0), L.k.at(b, h, 0), L.v.at(b, h, 0)
+	blk := attnRowBlock(t)
+	for i0 := 0; i0 < t; i0 += blk {
+		i1 := min(i0+blk, t)
+		m, lim := i1-i0, L.limit(i1-1)
+		pb, dob := p[i0*tk:], do[i0*L.o.t:]
+		tensor.Gemm(false, true, m, lim, d, 1, dob, L.o.t, v[vo:], L.v.t, 0, ds, lim)
+		if dv != nil {
+			tensor.Gemm(true, false, lim, d, m, 1, pb, tk, dob, L.o.t, 1, dv[vo:], L.v.t)
+		}
+		for i := range m {
+			pr, dr := p[(i0+i)*tk:][:lim], ds[i*lim:][:lim]
+			var dot float32
+			for j, pj := range pr {
+				dot += pj * dr[j]
 			}
-			for i := range t {
-				pr, dr := p[i*tk:(i+1)*tk], ds[i*tk:(i+1)*tk]
-				var dot float32
-				for j, pj := range pr {
-					dot += pj * dr[j]
-				}
-				for j, pj := range pr {
-					dr[j] = pj * (dr[j] - dot) * scale
-				}
+			for j, pj := range pr {
+				dr[j] = pj * (dr[j] - dot) * scale
 			}
-			if dq != nil {
-				tensor.Gemm(false, false, t, d, tk, 1, ds, tk, k[L.k.at(b, h, 0):], L.k.t, 1, dq[L.q.at(b, h, 0):], L.q.t)
-			}
-			if dk != nil {
-				tensor.Gemm(true, false, tk, d, t, 1, ds, tk, q[L.q.at(b, h, 0):], L.q.t, 1, dk[L.k.at(b, h, 0):], L.k.t)
-			}
+		}
+		if dq != nil {
+			tensor.Gemm(false, false, m, d, lim, 1, ds, lim, k[ko:], L.k.t, 1, dq[qo+i0*L.q.t:], L.q.t)
+		}
+		if dk != nil {
+			tensor.Gemm(true, false, lim, d, m, 1, ds, lim, q[qo+i0*L.q.t:], L.q.t, 1, dk[ko:], L.k.t)
 		}
 	}
 }

@@ -54,6 +54,19 @@ func (op *binary) doSV(dst []float32, s float32, b []float32) {
 // parallelGrain is the number of elements below which elementwise work stays on one goroutine.
 const parallelGrain = 1 << 15
 
+// Parallel splits the index range [0, n) into contiguous chunks and runs fn on each, on up to
+// GOMAXPROCS goroutines (the calling one included), and returns when every chunk is done. With
+// w = Workers(n, grain) and c = ⌈n/w⌉, chunk i is [i·c, min((i+1)·c, n)), so lo/c numbers the
+// chunks from 0 to w−1 (callers may index per-chunk scratch with it). With w = 1 it calls
+// fn(0, n) on the calling goroutine. The workers are long-lived: a call allocates nothing
+// beyond fn's closure. Results stay independent of GOMAXPROCS when each output element is
+// computed within one index. fn may call Parallel itself.
+func Parallel(n, grain int, fn func(lo, hi int)) { kernel.Parallel(n, grain, fn) }
+
+// Workers returns how many chunks Parallel(n, grain, ·) uses: min(GOMAXPROCS, n/grain), at
+// least 1.
+func Workers(n, grain int) int { return kernel.Workers(n, grain) }
+
 // apply computes dst = op(a, b) with broadcasting. dst is allocated when nil; otherwise it must
 // have the broadcast shape (intoName names the operation in that case).
 func (op *binary) apply(intoName string, dst, a, b *Tensor) *Tensor {
