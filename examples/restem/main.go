@@ -34,6 +34,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -59,6 +60,13 @@ type settings struct {
 	EvalN      int     `json:"eval_samples"`
 	EvalK      int     `json:"eval_k"`
 	TrainEval  int     `json:"train_eval_problems"`
+	// Task difficulty.
+	ArithDigits   int    `json:"arith_digits"`
+	ArithMulDigit int    `json:"arith_mul_digits"`
+	ArithSteps    int    `json:"arith_max_steps"`
+	ProgExamples  int    `json:"program_examples"`
+	ProgMaxLen    int    `json:"program_max_len"`
+	ProgVocab     string `json:"program_vocabulary"`
 }
 
 func defaults(quick bool) settings {
@@ -67,6 +75,8 @@ func defaults(quick bool) settings {
 		Width: 64, Layers: 2, Heads: 4, BaseSteps: 1500, BaseLR: 3e-3,
 		Iterations: 3, Samples: 8, KeepMax: 10, MSteps: 600,
 		EvalN: 8, EvalK: 4, TrainEval: 500,
+		ArithDigits: 2, ArithMulDigit: 1, ArithSteps: 2,
+		ProgExamples: 4, ProgMaxLen: 6, ProgVocab: "small",
 	}
 	if quick {
 		s.Human, s.Pool, s.BaseSteps = 300, 300, 300
@@ -90,35 +100,89 @@ func main() {
 	baseSteps := flag.Int("base-steps", 0, "SFT steps of the base model (0: the default)")
 	width := flag.Int("width", 0, "model width (0: the default)")
 	layers := flag.Int("layers", 0, "model layers (0: the default)")
+	lr := flag.Float64("lr", 0, "peak learning rate of the base SFT and the M-steps (0: the default)")
+	arithDigits := flag.Int("arith-digits", 0, "largest number of digits of an arithmetic operand (0: the default)")
+	arithSteps := flag.Int("arith-steps", 0, "largest number of arithmetic operators (0: the default)")
+	progExamples := flag.Int("program-examples", 0, "input→output examples shown per program problem (0: the default)")
+	progMaxLen := flag.Int("program-max-len", 0, "longest input list of a program problem (0: the default)")
+	progVocab := flag.String("program-vocab", "", "generator vocabulary of program problems: small or full (empty: the default)")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
+	calibrate := flag.Bool("calibrate", false, "train the base models only and print their validation pass@1 (never touches the test split)")
 	flag.Parse()
 
 	s := defaults(*quick)
 	if *iterations >= 0 {
 		s.Iterations = *iterations
 	}
-	for _, o := range []struct{ dst, v *int }{{&s.Human, human}, {&s.Pool, pool}, {&s.BaseSteps, baseSteps}, {&s.Width, width}, {&s.Layers, layers}} {
+	for _, o := range []struct{ dst, v *int }{{&s.Human, human}, {&s.Pool, pool}, {&s.BaseSteps, baseSteps}, {&s.Width, width}, {&s.Layers, layers},
+		{&s.ArithDigits, arithDigits}, {&s.ArithSteps, arithSteps}, {&s.ProgExamples, progExamples}, {&s.ProgMaxLen, progMaxLen}} {
 		if *o.v > 0 {
 			*o.dst = *o.v
 		}
 	}
+	if *progVocab != "" {
+		s.ProgVocab = *progVocab
+	}
+	if *lr > 0 {
+		s.BaseLR = *lr
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "restem:", err)
+			os.Exit(1)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(os.Stderr, "restem:", err)
+			os.Exit(1)
+		}
+		defer func() {
+			pprof.StopCPUProfile()
+			f.Close()
+		}()
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := run(ctx, s, *seed, *seeds, *tasks, *baseDir, *outDir, *asJSON, os.Stdout); err != nil {
+	runner := run
+	if *calibrate {
+		runner = calibrateRun
+	}
+	if err := runner(ctx, s, *seed, *seeds, *tasks, *baseDir, *outDir, *asJSON, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "restem:", err)
+		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 }
 
+// smallProgramVocabulary is the generator vocabulary of the default program task: twelve
+// stages, from which two-stage programs are drawn.
+var smallProgramVocabulary = []string{
+	"map(x+1)", "map(x*2)", "map(x%3)", "filter(x>4)", "filter(x%2==0)",
+	"sort", "reverse", "take(2)", "drop(1)", "sum", "max", "count",
+}
+
 // taskSpec builds one task and its model context length.
-func taskSpec(name string) (task.Task, int, error) {
+func taskSpec(name string, s settings) (task.Task, int, error) {
 	switch name {
 	case "arith":
 		o := task.DefaultArithOptions()
-		o.MinSteps, o.MaxSteps = 1, 2
+		o.Digits, o.MulDigits = s.ArithDigits, min(s.ArithMulDigit, s.ArithDigits)
+		o.MinSteps, o.MaxSteps = 1, s.ArithSteps
 		t, err := task.NewArithmetic(o)
 		return t, 64, err
 	case "programs":
-		t, err := task.NewPrograms(task.DefaultProgramOptions())
+		o := task.DefaultProgramOptions()
+		o.Examples, o.MaxLen = s.ProgExamples, s.ProgMaxLen
+		o.MinLen = min(o.MinLen, o.MaxLen)
+		switch s.ProgVocab {
+		case "small":
+			o.MaxOps = 2
+			o.Vocabulary = smallProgramVocabulary
+		case "full":
+		default:
+			return nil, 0, fmt.Errorf("unknown program vocabulary %q (want small or full)", s.ProgVocab)
+		}
+		t, err := task.NewPrograms(o)
 		return t, 160, err
 	}
 	return nil, 0, fmt.Errorf("unknown task %q (want arith or programs)", name)
@@ -136,11 +200,13 @@ func run(ctx context.Context, s settings, seed0 uint64, seeds int, taskList, bas
 		return errors.New("-seeds must be at least 1")
 	}
 	start := time.Now()
-	rep := report{Example: "restem", Seed: seed0, Config: map[string]any{"seeds": seeds, "settings": s, "tasks": taskList}}
+	rep := report{Example: "restem", Seed: seed0, Config: configMap(s)}
+	rep.Config["seeds"], rep.Config["tasks"] = seeds, taskList
+	cpu0 := cpuTime()
 	rep.Tables = map[string][]map[string]any{}
 	var plots []plotSeries
 	for _, name := range strings.Split(taskList, ",") {
-		tk, maxLen, err := taskSpec(strings.TrimSpace(name))
+		tk, maxLen, err := taskSpec(strings.TrimSpace(name), s)
 		if err != nil {
 			return err
 		}
@@ -169,70 +235,95 @@ func run(ctx context.Context, s settings, seed0 uint64, seeds int, taskList, bas
 		fmt.Fprintf(os.Stderr, "plot: %s\n", path)
 	}
 	rep.Config["seconds"] = math.Round(time.Since(start).Seconds())
+	rep.Config["cpu_seconds"] = math.Round((cpuTime() - cpu0).Seconds())
 	if asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", " ")
 		return enc.Encode(rep)
 	}
 	printFindings(stdout, rep.Findings)
-	fmt.Fprintf(stdout, "\ntotal time %s\n", time.Since(start).Round(time.Second))
+	fmt.Fprintf(stdout, "\ntotal time %s (CPU time %s)\n", time.Since(start).Round(time.Second), (cpuTime() - cpu0).Round(time.Second))
 	return nil
+}
+
+// baseRun is a task's data for one seed and the base model trained on its human data.
+type baseRun struct {
+	splits      task.Splits
+	human, pool []task.Problem
+	format      lm.Format
+	base        *lm.Transformer
+	valPass1    float64 // best validation pass@1 of the base SFT (NaN if loaded)
+	steps       int     // base SFT steps taken
+}
+
+// trainBase draws the splits of a seed and trains (or loads) the base model on the human
+// data, choosing its weights by validation pass@1.
+func trainBase(ctx context.Context, tk task.Task, maxLen int, s settings, seed uint64, baseDir string) (baseRun, error) {
+	var b baseRun
+	splits, err := task.MakeSplits(tk, task.SplitSizes{Train: s.Human + s.Pool, Validation: s.Validation, Test: s.Test}, rand.New(rand.NewPCG(seed, 1)))
+	if err != nil {
+		return b, err
+	}
+	b.splits, b.human, b.pool = splits, splits.Train[:s.Human], splits.Train[s.Human:]
+	b.valPass1 = math.NaN()
+	tok, err := lm.NewCharTokenizer(tk.Alphabet())
+	if err != nil {
+		return b, err
+	}
+	f, err := lm.NewFormat(tok)
+	if err != nil {
+		return b, err
+	}
+	b.format = f
+	cfg := lm.Config{VocabSize: tok.VocabSize(), MaxLen: maxLen, Layers: s.Layers, Heads: s.Heads, Width: s.Width}
+
+	baseModelDir := ""
+	if baseDir != "" {
+		baseModelDir = filepath.Join(baseDir, fmt.Sprintf("%s-seed%d", tk.Name(), seed))
+		if m, err := lm.LoadGPT2(baseModelDir); err == nil && m.Config() == withEps(cfg, m.Config()) {
+			b.base = m
+			fmt.Fprintf(os.Stderr, "%s seed %d: base model loaded from %s\n", tk.Name(), seed, baseModelDir)
+			return b, nil
+		}
+	}
+	base := lm.NewTransformer(cfg, rand.New(rand.NewPCG(seed, 2)))
+	sc := lm.DefaultSFTConfig(s.BaseSteps)
+	sc.LR, sc.MinLR = s.BaseLR, s.BaseLR/10
+	sc.Seed = seed
+	sc.PadToken = f.EOS
+	sc.EvalEvery, sc.RestoreBest = 100, true
+	sc.Eval = func(ctx context.Context, step int) (float64, error) {
+		ev, err := lm.Evaluate(ctx, base, f, tk, nil, splits.Validation, lm.EvalOptions{MaxNewTokens: 64})
+		return ev.Pass1, err
+	}
+	sc.Progress = func(p lm.SFTProgress) {
+		if p.Evaluated {
+			fmt.Fprintf(os.Stderr, "\r%s seed %d: base SFT step %d/%d loss %.3f val pass@1 %.3f   ", tk.Name(), seed, p.Step, p.Steps, p.Loss, p.Score)
+		}
+	}
+	sres, err := lm.SFT(ctx, base, f.HumanExamples(b.human), sc)
+	if err != nil {
+		return b, err
+	}
+	fmt.Fprintln(os.Stderr)
+	b.base, b.valPass1, b.steps = base, sres.BestScore, sres.Steps
+	if baseModelDir != "" {
+		if err := lm.SaveGPT2(baseModelDir, base); err != nil {
+			return b, err
+		}
+	}
+	return b, nil
 }
 
 // runSeed trains (or loads) the base model on the human data and runs ReST-EM.
 func runSeed(ctx context.Context, tk task.Task, maxLen int, s settings, seed uint64, baseDir, outDir string) (seedRun, error) {
 	out := seedRun{Seed: seed}
-	splits, err := task.MakeSplits(tk, task.SplitSizes{Train: s.Human + s.Pool, Validation: s.Validation, Test: s.Test}, rand.New(rand.NewPCG(seed, 1)))
-	if err != nil {
-		return out, err
-	}
-	human, pool := splits.Train[:s.Human], splits.Train[s.Human:]
-	tok, err := lm.NewCharTokenizer(tk.Alphabet())
-	if err != nil {
-		return out, err
-	}
-	f, err := lm.NewFormat(tok)
-	if err != nil {
-		return out, err
-	}
-	cfg := lm.Config{VocabSize: tok.VocabSize(), MaxLen: maxLen, Layers: s.Layers, Heads: s.Heads, Width: s.Width}
-
 	t0 := time.Now()
-	var base *lm.Transformer
-	baseModelDir := ""
-	if baseDir != "" {
-		baseModelDir = filepath.Join(baseDir, fmt.Sprintf("%s-seed%d", tk.Name(), seed))
-		if m, err := lm.LoadGPT2(baseModelDir); err == nil && m.Config() == withEps(cfg, m.Config()) {
-			base = m
-			fmt.Fprintf(os.Stderr, "%s seed %d: base model loaded from %s\n", tk.Name(), seed, baseModelDir)
-		}
+	b, err := trainBase(ctx, tk, maxLen, s, seed, baseDir)
+	if err != nil {
+		return out, err
 	}
-	if base == nil {
-		base = lm.NewTransformer(cfg, rand.New(rand.NewPCG(seed, 2)))
-		sc := lm.DefaultSFTConfig(s.BaseSteps)
-		sc.LR, sc.MinLR = s.BaseLR, s.BaseLR/10
-		sc.Seed = seed
-		sc.PadToken = f.EOS
-		sc.EvalEvery, sc.RestoreBest = 100, true
-		sc.Eval = func(ctx context.Context, step int) (float64, error) {
-			ev, err := lm.Evaluate(ctx, base, f, tk, nil, splits.Validation, lm.EvalOptions{MaxNewTokens: 64})
-			return ev.Pass1, err
-		}
-		sc.Progress = func(p lm.SFTProgress) {
-			if p.Evaluated {
-				fmt.Fprintf(os.Stderr, "\r%s seed %d: base SFT step %d/%d loss %.3f val pass@1 %.3f   ", tk.Name(), seed, p.Step, p.Steps, p.Loss, p.Score)
-			}
-		}
-		if _, err := lm.SFT(ctx, base, f.HumanExamples(human), sc); err != nil {
-			return out, err
-		}
-		fmt.Fprintln(os.Stderr)
-		if baseModelDir != "" {
-			if err := lm.SaveGPT2(baseModelDir, base); err != nil {
-				return out, err
-			}
-		}
-	}
+	base, f, pool, splits := b.base, b.format, b.pool, b.splits
 	out.BaseSecs = time.Since(t0).Seconds()
 
 	rc := lm.DefaultReSTEMConfig()
@@ -267,6 +358,20 @@ func runSeed(ctx context.Context, tk task.Task, maxLen int, s settings, seed uin
 	}
 	out.Iterations = res.Iterations
 	return out, nil
+}
+
+// configMap returns the settings as the flat "config" object of the JSON report, keyed by
+// their JSON names.
+func configMap(s settings) map[string]any {
+	b, err := json.Marshal(s)
+	if err != nil {
+		panic(err) // settings holds only numbers and strings
+	}
+	m := map[string]any{}
+	if err := json.Unmarshal(b, &m); err != nil {
+		panic(err)
+	}
+	return m
 }
 
 // withEps returns want with got's layer-norm epsilon, for comparing a loaded configuration.

@@ -1,0 +1,41 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/tenet-ml/tenet/lm/task"
+)
+
+// calibrateRun trains the base model of every task and seed on the human data and prints
+// its best validation pass@1: the number the defaults are calibrated on. The test split is
+// drawn (so that the splits are those of a full run) but never evaluated.
+func calibrateRun(ctx context.Context, s settings, seed0 uint64, seeds int, taskList, baseDir, _ string, _ bool, stdout io.Writer) error {
+	if seeds < 1 {
+		return errors.New("-seeds must be at least 1")
+	}
+	for _, name := range strings.Split(taskList, ",") {
+		tk, maxLen, err := taskSpec(strings.TrimSpace(name), s)
+		if err != nil {
+			return err
+		}
+		var vals []float64
+		for i := range seeds {
+			sd := seed0 + uint64(i)
+			t0, c0 := time.Now(), cpuTime()
+			b, err := trainBase(ctx, tk, maxLen, s, sd, baseDir)
+			if err != nil {
+				return err
+			}
+			vals = append(vals, b.valPass1)
+			fmt.Fprintf(stdout, "calibrate %s seed %d: human %d, width %d, layers %d, steps %d (taken %d), lr %g: base validation pass@1 %.3f (wall %.0fs, cpu %.0fs)\n",
+				tk.Name(), sd, s.Human, s.Width, s.Layers, s.BaseSteps, b.steps, s.BaseLR, b.valPass1, time.Since(t0).Seconds(), (cpuTime() - c0).Seconds())
+		}
+		fmt.Fprintf(stdout, "calibrate %s: base validation pass@1 %s\n", tk.Name(), task.Summarize(vals))
+	}
+	return nil
+}
