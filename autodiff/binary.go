@@ -72,7 +72,21 @@ var binaryForward = [...]func(dst, a, b *tensor.Tensor) *tensor.Tensor{
 func binaryBackward(tp *Tape, r *record) {
 	kind := r.i[0]
 	a, b := r.a, r.b
-	bc, _, _ := newBcast(binaryNames[kind], a.Value.Shape(), b.Value.Shape())
+	bc, out, rank := newBcast(binaryNames[kind], a.Value.Shape(), b.Value.Shape())
+	if (kind == binAdd || kind == binSub) && repeatsAlongLeading(a.Value.Shape(), out[:rank]) && repeatsAlongLeading(b.Value.Shape(), out[:rank]) {
+		// Each operand is its output-shaped gradient summed over the leading axes it was
+		// repeated along (none for a same-shape operand, the rows for a bias). a is written
+		// completely before b's gradient is requested, so a var used as both operands gets
+		// both contributions.
+		dy := r.out.Grad.Data()
+		addRepeatedGrad(tp, a, dy, 1)
+		s := float32(1)
+		if kind == binSub {
+			s = -1
+		}
+		addRepeatedGrad(tp, b, dy, s)
+		return
+	}
 	ga, gb := tp.grad(a), tp.grad(b)
 	dy := r.out.Grad.Data()
 	y := r.out.Value.Data()
@@ -152,5 +166,52 @@ func accStrided(dst []float32, stride int, g []float32, s float32) {
 		for j, v := range g {
 			dst[j*stride] += s * v
 		}
+	}
+}
+
+// repeatsAlongLeading reports whether an operand of shape part, broadcast to out, is repeated
+// only along leading axes: part without its leading unit axes equals the trailing axes of out,
+// so that output element o reads operand element o mod len(part).
+func repeatsAlongLeading(part, out []int) bool {
+	for len(part) > 0 && part[0] == 1 {
+		part = part[1:]
+	}
+	if len(part) > len(out) {
+		return false
+	}
+	tail := out[len(out)-len(part):]
+	for i := range part {
+		if part[i] != tail[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// addRepeatedGrad adds s·Σ_r dy[r·m : (r+1)·m] to v's gradient (m = v's length): the adjoint
+// of repeating v along leading axes. The rows are added in order on the vector kernel; a
+// gradient new to this pass is assigned rather than zeroed and accumulated.
+func addRepeatedGrad(tp *Tape, v *Var, dy []float32, s float32) {
+	g, fresh := tp.gradFirst(v)
+	if g == nil {
+		return
+	}
+	m := len(g)
+	if m == 0 {
+		return
+	}
+	rows := dy
+	if fresh {
+		if s == 1 {
+			copy(g, dy[:m])
+		} else {
+			for i, d := range dy[:m] {
+				g[i] = s * d
+			}
+		}
+		rows = dy[m:]
+	}
+	for o := 0; o+m <= len(rows); o += m {
+		tensor.Axpy(s, rows[o:o+m], g)
 	}
 }

@@ -112,53 +112,69 @@ func matmulBackward(tp *Tape, r *record) {
 	if g.shared {
 		sb = 0
 	}
-	if da := tp.grad(r.a); da != nil {
+	// A gradient new to this pass is assigned (β = 0) rather than zeroed and accumulated. dA is
+	// complete before dB is requested, so A = B gets both contributions.
+	if da, fresh := tp.gradFirst(r.a); da != nil {
+		beta := float32(1)
+		if fresh {
+			beta = 0
+		}
 		// dA has A's storage shape: m×k, or k×m when transA.
 		if g.shared && !transA {
 			rows := g.batch * g.m
 			if transB {
-				tensor.Gemm(false, false, rows, g.k, g.n, 1, dc, g.n, b, g.ldb, 1, da, g.k)
+				tensor.Gemm(false, false, rows, g.k, g.n, 1, dc, g.n, b, g.ldb, beta, da, g.k)
 			} else {
-				tensor.Gemm(false, true, rows, g.k, g.n, 1, dc, g.n, b, g.ldb, 1, da, g.k)
+				tensor.Gemm(false, true, rows, g.k, g.n, 1, dc, g.n, b, g.ldb, beta, da, g.k)
 			}
 		} else {
 			for i := range g.batch {
 				ai, bi, ci := da[i*sa:], b[i*sb:], dc[i*sc:]
 				switch {
 				case !transA && !transB:
-					tensor.Gemm(false, true, g.m, g.k, g.n, 1, ci, g.n, bi, g.ldb, 1, ai, g.k)
+					tensor.Gemm(false, true, g.m, g.k, g.n, 1, ci, g.n, bi, g.ldb, beta, ai, g.k)
 				case !transA && transB:
-					tensor.Gemm(false, false, g.m, g.k, g.n, 1, ci, g.n, bi, g.ldb, 1, ai, g.k)
+					tensor.Gemm(false, false, g.m, g.k, g.n, 1, ci, g.n, bi, g.ldb, beta, ai, g.k)
 				case transA && !transB:
-					tensor.Gemm(false, true, g.k, g.m, g.n, 1, bi, g.ldb, ci, g.n, 1, ai, g.m)
+					tensor.Gemm(false, true, g.k, g.m, g.n, 1, bi, g.ldb, ci, g.n, beta, ai, g.m)
 				default:
-					tensor.Gemm(true, true, g.k, g.m, g.n, 1, bi, g.ldb, ci, g.n, 1, ai, g.m)
+					tensor.Gemm(true, true, g.k, g.m, g.n, 1, bi, g.ldb, ci, g.n, beta, ai, g.m)
 				}
 			}
 		}
 	}
-	if db := tp.grad(r.b); db != nil {
+	if db, fresh := tp.gradFirst(r.b); db != nil {
+		beta := float32(1)
+		if fresh {
+			beta = 0
+		}
 		// dB has B's storage shape: k×n, or n×k when transB.
 		if g.shared && !transA {
 			rows := g.batch * g.m
 			if transB {
-				tensor.Gemm(true, false, g.n, g.k, rows, 1, dc, g.n, a, g.lda, 1, db, g.k)
+				tensor.Gemm(true, false, g.n, g.k, rows, 1, dc, g.n, a, g.lda, beta, db, g.k)
 			} else {
-				tensor.Gemm(true, false, g.k, g.n, rows, 1, a, g.lda, dc, g.n, 1, db, g.n)
+				tensor.Gemm(true, false, g.k, g.n, rows, 1, a, g.lda, dc, g.n, beta, db, g.n)
 			}
 			return
 		}
+		if g.batch == 0 && fresh {
+			clear(db)
+		}
 		for i := range g.batch {
+			if i > 0 && sb == 0 {
+				beta = 1 // a shared B sums the batch entries' contributions
+			}
 			ai, bi, ci := a[i*sa:], db[i*sb:], dc[i*sc:]
 			switch {
 			case !transA && !transB:
-				tensor.Gemm(true, false, g.k, g.n, g.m, 1, ai, g.lda, ci, g.n, 1, bi, g.n)
+				tensor.Gemm(true, false, g.k, g.n, g.m, 1, ai, g.lda, ci, g.n, beta, bi, g.n)
 			case transA && !transB:
-				tensor.Gemm(false, false, g.k, g.n, g.m, 1, ai, g.lda, ci, g.n, 1, bi, g.n)
+				tensor.Gemm(false, false, g.k, g.n, g.m, 1, ai, g.lda, ci, g.n, beta, bi, g.n)
 			case !transA && transB:
-				tensor.Gemm(true, false, g.n, g.k, g.m, 1, ci, g.n, ai, g.lda, 1, bi, g.k)
+				tensor.Gemm(true, false, g.n, g.k, g.m, 1, ci, g.n, ai, g.lda, beta, bi, g.k)
 			default:
-				tensor.Gemm(true, true, g.n, g.k, g.m, 1, ci, g.n, ai, g.lda, 1, bi, g.k)
+				tensor.Gemm(true, true, g.n, g.k, g.m, 1, ci, g.n, ai, g.lda, beta, bi, g.k)
 			}
 		}
 	}

@@ -310,6 +310,24 @@ func (tp *Tape) grad(v *Var) []float32 {
 	return v.Grad.Data()
 }
 
+// gradFirst is grad for operations that can assign their contribution: when fresh is true,
+// the storage is new to this backward pass and uninitialised, and the caller must overwrite
+// every element (assign rather than accumulate) before anything else reads it; otherwise it
+// holds earlier contributions and the caller accumulates, as with grad. A leaf's gradient is
+// never fresh. Asking again for the same var before writing is a mistake: the second call
+// reports it not fresh.
+func (tp *Tape) gradFirst(v *Var) (g []float32, fresh bool) {
+	if v == nil || !v.RequiresGrad {
+		return nil, false
+	}
+	if !v.node || v.epoch == tp.epoch {
+		return tp.grad(v), false
+	}
+	v.Grad = tp.buf(v.Value.Shape()...)
+	v.epoch = tp.epoch
+	return v.Grad.Data(), true
+}
+
 // gradTensor is grad returning the gradient tensor (nil when v needs no gradient), for the
 // tensor package's accumulating backward kernels.
 func gradTensor(tp *Tape, v *Var) *tensor.Tensor {

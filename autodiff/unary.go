@@ -123,9 +123,17 @@ func sigmoid(v float32) float32 {
 }
 
 func unaryBackward(tp *Tape, r *record) {
-	gx := tp.grad(r.a)
+	gx, fresh := tp.gradFirst(r.a)
 	if gx == nil {
 		return
+	}
+	if fresh {
+		if r.i[0] == unGELU {
+			// A gradient new to this pass takes the kernel's output directly.
+			tensor.GELUBackwardInto(r.a.Grad, r.a.Value, r.out.Grad)
+			return
+		}
+		clear(gx)
 	}
 	x, y, dy := r.a.Value.Data(), r.out.Value.Data(), r.out.Grad.Data()
 	gx = gx[:len(dy)]
@@ -182,9 +190,7 @@ func unaryBackward(tp *Tape, r *record) {
 		} else {
 			tensor.GELUErfBackwardInto(tmp, r.a.Value, r.out.Grad)
 		}
-		for i, v := range tmp.Data()[:len(gx)] {
-			gx[i] += v
-		}
+		tensor.Axpy(1, tmp.Data()[:len(gx)], gx)
 	case unSoftplus:
 		for i, d := range dy {
 			gx[i] += d * sigmoid(x[i])

@@ -63,6 +63,11 @@ const parallelGrain = 1 << 15
 // computed within one index. fn may call Parallel itself.
 func Parallel(n, grain int, fn func(lo, hi int)) { kernel.Parallel(n, grain, fn) }
 
+// Axpy computes y[i] += alpha·x[i] over len(x) elements on the vector kernel, in parallel for
+// long slices; y must be at least as long as x. Every element is computed the same way
+// whatever the split. It serves fused operations accumulating into their own buffers.
+func Axpy(alpha float32, x, y []float32) { kernel.Axpy(alpha, x, y) }
+
 // Workers returns how many chunks Parallel(n, grain, ·) uses: min(GOMAXPROCS, n/grain), at
 // least 1.
 func Workers(n, grain int) int { return kernel.Workers(n, grain) }
