@@ -219,7 +219,7 @@ func main() {
 		}
 		rep.Findings = append(rep.Findings, finding{
 			ID:    "gkd-fkl-beats-" + strings.ToLower(strings.ReplaceAll(base, " ", "-")),
-			Claim: "on-policy GKD (λ=1, forward KL) beats " + base + " for the student in greedy "+*evalSplit+" pass@1 by more than 2 standard errors of the difference",
+			Claim: "on-policy GKD (λ=1, forward KL) beats " + base + " for the student in greedy " + *evalSplit + " pass@1 by more than 2 standard errors of the difference",
 			Holds: gkd.Beats(b), Value: gkd.Mean, Baseline: b.Mean, Stderr: math.Hypot(gkd.StdErr, b.StdErr), N: gkd.N})
 	}
 	tg := rep.Tables["models"][0]["test_greedy_pass@1"].(float64)
