@@ -1,5 +1,7 @@
 package kernel
 
+import "math"
+
 // GELUTanhBackward is the derivative of GELUTanh, built on the path's vector exponential in
 // chunks like the generic activations (activation.go).
 //
@@ -36,23 +38,33 @@ func geluTanhBackwardChunks(dst, x, dy []float32) {
 	for len(x) > 0 {
 		k := min(len(x), chunkLen)
 		xs, gs, ds, t := x[:k], dy[:k], dst[:k], buf[:k]
-		gs, ds = gs[:len(xs)], ds[:len(xs)]
+		gs, ds, t = gs[:len(xs)], ds[:len(xs)], t[:len(xs)]
 		for i, v := range xs {
-			v = min(max(v, geluMin), geluMaxBackward)
+			if v < geluMin {
+				v = geluMin
+			}
 			z := (geluC * v) * (geluA*(v*v) + 1)
 			t[i] = -2 * abs32(z)
 		}
 		expPath(p, t, t, 0)
 		for i, v := range xs {
-			v = min(max(v, geluMin), geluMaxBackward)
+			// Comparisons rather than min and max: NaN passes through, and the branches are
+			// almost never taken.
+			if v < geluMin {
+				v = geluMin
+			}
+			if v > geluMaxBackward {
+				v = geluMaxBackward
+			}
 			e := t[i]
 			r := 1 / (1 + e)
-			s, c := r, e*r // sigmoid(2z) and 1 − sigmoid(2z) for z ≥ 0
-			if v < 0 {
-				s, c = c, s
-			}
+			q := e * r // r = sigmoid(2|z|), q = 1 − r; s·(1−s) = r·q whatever the sign of z
+			// s = sigmoid(2z) is r for z ≥ 0 and q for z < 0 (z has the sign of x), selected
+			// without a branch: neg is all ones for negative x.
+			neg := uint32(int32(math.Float32bits(v)) >> 31)
+			s := math.Float32frombits(math.Float32bits(r)&^neg | math.Float32bits(q)&neg)
 			dz := (2 * geluC) * (3*geluA*(v*v) + 1)
-			ds[i] = gs[i] * (s + v*(s*c)*dz)
+			ds[i] = gs[i] * (s + v*(r*q)*dz)
 		}
 		x, dy, dst = x[k:], dy[k:], dst[k:]
 	}

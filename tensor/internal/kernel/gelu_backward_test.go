@@ -85,3 +85,21 @@ func BenchmarkGELUTanhBackward(b *testing.B) {
 		GELUTanhBackward(dst, x, dy)
 	}
 }
+
+// BenchmarkGELUTanhBackwardFloat64 is the float64 math.Tanh loop the kernel replaces, for
+// comparison.
+func BenchmarkGELUTanhBackwardFloat64(b *testing.B) {
+	x := randVec(rand.New(rand.NewPCG(1, 1)), 4096, 0, 4)
+	dy := randVec(rand.New(rand.NewPCG(2, 1)), 4096, 0, 1)
+	dst := make([]float32, 4096)
+	b.SetBytes(4 * 4096)
+	for b.Loop() {
+		for i, v := range x {
+			u := float64(v)
+			const c = 0.7978845608028654
+			t := math.Tanh(c * (u + 0.044715*u*u*u))
+			d := 0.5*(1+t) + 0.5*u*(1-t*t)*c*(1+3*0.044715*u*u)
+			dst[i] = float32(d * float64(dy[i]))
+		}
+	}
+}
