@@ -2,8 +2,9 @@ package kernel
 
 import "math"
 
-// GELUTanhBackward is the derivative of GELUTanh, built on the path's vector exponential in
-// chunks like the generic activations (activation.go).
+// GELUTanhBackward is the derivative of GELUTanh: AVX-512 assembly with the exponential
+// inlined, and on the other paths Go built on the path's vector exponential in chunks like the
+// generic activations (activation.go). Both follow the formula below.
 //
 // With z = √(2/π)(x + 0.044715x³), GELUTanh(x) = x·s, s = sigmoid(2z), and
 //
@@ -20,14 +21,21 @@ import "math"
 func GELUTanhBackward(dst, x, dy []float32) {
 	n := len(x)
 	dst, dy = dst[:n], dy[:n]
+	f := geluBackwardImpl[active]
 	if n < transcendentalParallelMin {
-		geluTanhBackwardChunks(dst, x, dy)
+		f(dst, x, dy)
 		return
 	}
 	Parallel(blocks(n), transcendentalParallelMin/blockLen, func(lo, hi int) {
 		lo, hi = span(lo, hi, n)
-		geluTanhBackwardChunks(dst[lo:hi], x[lo:hi], dy[lo:hi])
+		f(dst[lo:hi], x[lo:hi], dy[lo:hi])
 	})
+}
+
+// geluBackwardImpl[p] is GELUTanhBackward on path p for equal-length slices: AVX-512 assembly
+// (gelu_backward_amd64.s) where available, else the chunked Go form on the path's exponential.
+var geluBackwardImpl = [numPaths]func(dst, x, dy []float32){
+	Generic: geluTanhBackwardChunks, AVX2: geluTanhBackwardChunks, AVX512: geluTanhBackwardChunks,
 }
 
 const geluMaxBackward = 20.0

@@ -50,8 +50,8 @@ func TestGELUTanhBackward(t *testing.T) {
 					t.Fatalf("n %d: aliased result differs at %d", n, i)
 				}
 			}
-			// The generic path is the oracle of the vector ones (the exponentials may differ in
-			// the last bit).
+			// The generic path is the oracle of the vector ones, within twice the float64 bound
+			// (the assembly fuses multiply-adds and rounds z differently).
 			if p != Generic {
 				ref := withPath(Generic, func() []float32 {
 					r := make([]float32, n)
@@ -59,8 +59,11 @@ func TestGELUTanhBackward(t *testing.T) {
 					return r
 				})
 				for i := range ref {
-					_, scale, _ := geluTanhDeriv64(float64(x[i]))
-					if d := math.Abs(float64(ref[i] - got[i])); d > 1e-6*scale*math.Abs(float64(dy[i]))+1e-37 {
+					_, scale, z2 := geluTanhDeriv64(float64(x[i]))
+					if x[i] >= 0 {
+						z2 = 0
+					}
+					if d := math.Abs(float64(ref[i] - got[i])); d > (2e-6+8e-7*z2)*scale*math.Abs(float64(dy[i]))+1e-37 {
 						t.Fatalf("n %d: x %v: %v on %v, %v generic", n, x[i], got[i], p, ref[i])
 					}
 				}
