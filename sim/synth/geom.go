@@ -5,18 +5,14 @@ import "math"
 // vec is a 2-D point or vector in metres.
 type vec struct{ X, Y float64 }
 
-func (a vec) add(b vec) vec       { return vec{a.X + b.X, a.Y + b.Y} }
-func (a vec) sub(b vec) vec       { return vec{a.X - b.X, a.Y - b.Y} }
-func (a vec) scale(k float64) vec { return vec{a.X * k, a.Y * k} }
-func (a vec) dot(b vec) float64   { return a.X*b.X + a.Y*b.Y }
-func (a vec) cross(b vec) float64 { return a.X*b.Y - a.Y*b.X }
-func (a vec) norm() float64       { return math.Hypot(a.X, a.Y) }
-func (a vec) left() vec           { return vec{-a.Y, a.X} }
-func dirOf(theta float64) vec     { return vec{math.Cos(theta), math.Sin(theta)} }
-func rot(a vec, theta float64) vec {
-	c, s := math.Cos(theta), math.Sin(theta)
-	return vec{c*a.X - s*a.Y, s*a.X + c*a.Y}
-}
+func (a vec) add(b vec) vec           { return vec{a.X + b.X, a.Y + b.Y} }
+func (a vec) sub(b vec) vec           { return vec{a.X - b.X, a.Y - b.Y} }
+func (a vec) scale(k float64) vec     { return vec{a.X * k, a.Y * k} }
+func (a vec) dot(b vec) float64       { return a.X*b.X + a.Y*b.Y }
+func (a vec) cross(b vec) float64     { return a.X*b.Y - a.Y*b.X }
+func (a vec) norm() float64           { return math.Hypot(a.X, a.Y) }
+func (a vec) left() vec               { return vec{-a.Y, a.X} }
+func dirOf(theta float64) vec         { return vec{math.Cos(theta), math.Sin(theta)} }
 func lerp(a, b vec, f float64) vec    { return vec{a.X + f*(b.X-a.X), a.Y + f*(b.Y-a.Y)} }
 func wrapAngle(a float64) float64     { return math.Remainder(a, 2*math.Pi) }
 func clamp(x, lo, hi float64) float64 { return math.Max(lo, math.Min(hi, x)) }

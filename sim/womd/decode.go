@@ -330,7 +330,7 @@ const (
 	tagHeading   = 8<<3 | 5
 	tagVelocityX = 9<<3 | 5
 	tagVelocityY = 10<<3 | 5
-	tagValid     = 11<<3 | 0
+	tagValid     = 11 << 3 // wire type 0 (varint)
 )
 
 // decode decodes an ObjectState message into the zeroed o. The common single-byte tags
