@@ -61,25 +61,38 @@ type settings struct {
 	EvalK      int     `json:"eval_k"`
 	TrainEval  int     `json:"train_eval_problems"`
 	// Task difficulty.
-	ArithDigits   int    `json:"arith_digits"`
-	ArithMulDigit int    `json:"arith_mul_digits"`
-	ArithSteps    int    `json:"arith_max_steps"`
-	ProgExamples  int    `json:"program_examples"`
-	ProgMaxLen    int    `json:"program_max_len"`
-	ProgVocab     string `json:"program_vocabulary"`
+	ArithDigits   int `json:"arith_digits"`
+	ArithMulDigit int `json:"arith_mul_digits"`
+	ArithSteps    int `json:"arith_max_steps"`
+	ProgExamples  int `json:"program_examples"`
+	ProgMaxLen    int `json:"program_max_len"`
+	// The program task's own human-data size and base SFT steps.
+	ProgHuman     int `json:"program_human_examples"`
+	ProgBaseSteps int `json:"program_base_steps"`
+}
+
+// forTask returns the settings one task runs with: the program task takes its own human-data
+// size and base steps.
+func (s settings) forTask(name string) settings {
+	if name == "program" {
+		s.Human, s.BaseSteps = s.ProgHuman, s.ProgBaseSteps
+	}
+	return s
 }
 
 func defaults(quick bool) settings {
 	s := settings{
-		Human: 800, Pool: 2000, Validation: 200, Test: 500,
-		Width: 64, Layers: 2, Heads: 4, BaseSteps: 1500, BaseLR: 3e-3,
+		Human: 200, Pool: 2000, Validation: 200, Test: 500,
+		Width: 64, Layers: 2, Heads: 4, BaseSteps: 800, BaseLR: 3e-3,
 		Iterations: 3, Samples: 8, KeepMax: 10, MSteps: 600,
 		EvalN: 8, EvalK: 4, TrainEval: 500,
-		ArithDigits: 2, ArithMulDigit: 1, ArithSteps: 2,
-		ProgExamples: 4, ProgMaxLen: 6, ProgVocab: "small",
+		ArithDigits: 1, ArithMulDigit: 1, ArithSteps: 2,
+		ProgExamples: 4, ProgMaxLen: 5,
+		ProgHuman: 1500, ProgBaseSteps: 1500,
 	}
 	if quick {
-		s.Human, s.Pool, s.BaseSteps = 300, 300, 300
+		s.Pool, s.Validation, s.Test = 300, 100, 200
+		s.BaseSteps, s.ProgHuman, s.ProgBaseSteps = 300, 300, 300
 		s.Iterations, s.MSteps, s.Samples = 2, 200, 4
 		s.EvalN, s.EvalK, s.TrainEval = 4, 2, 100
 	}
@@ -95,9 +108,11 @@ func main() {
 	outDir := flag.String("out", "restem-out", "directory for the plot and the checkpoints")
 	tasks := flag.String("tasks", "arith,programs", "comma-separated tasks: arith, programs")
 	iterations := flag.Int("iterations", -1, "ReST-EM iterations (-1: the default, 3; 2 with -quick)")
-	human := flag.Int("human", 0, "human-written solutions for the base model (0: the default)")
+	human := flag.Int("human", 0, "human-written arithmetic solutions for the base model (0: the default)")
+	progHuman := flag.Int("program-human", 0, "human-written programs for the base model (0: the default)")
+	progBaseSteps := flag.Int("program-base-steps", 0, "SFT steps of the program task's base model (0: the default)")
 	pool := flag.Int("pool", 0, "training problems ReST-EM samples on (0: the default)")
-	baseSteps := flag.Int("base-steps", 0, "SFT steps of the base model (0: the default)")
+	baseSteps := flag.Int("base-steps", 0, "SFT steps of the arithmetic base model (0: the default)")
 	width := flag.Int("width", 0, "model width (0: the default)")
 	layers := flag.Int("layers", 0, "model layers (0: the default)")
 	lr := flag.Float64("lr", 0, "peak learning rate of the base SFT and the M-steps (0: the default)")
@@ -105,7 +120,6 @@ func main() {
 	arithSteps := flag.Int("arith-steps", 0, "largest number of arithmetic operators (0: the default)")
 	progExamples := flag.Int("program-examples", 0, "input→output examples shown per program problem (0: the default)")
 	progMaxLen := flag.Int("program-max-len", 0, "longest input list of a program problem (0: the default)")
-	progVocab := flag.String("program-vocab", "", "generator vocabulary of program problems: small or full (empty: the default)")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	calibrate := flag.Bool("calibrate", false, "train the base models only and print their validation pass@1 (never touches the test split)")
 	flag.Parse()
@@ -114,14 +128,11 @@ func main() {
 	if *iterations >= 0 {
 		s.Iterations = *iterations
 	}
-	for _, o := range []struct{ dst, v *int }{{&s.Human, human}, {&s.Pool, pool}, {&s.BaseSteps, baseSteps}, {&s.Width, width}, {&s.Layers, layers},
+	for _, o := range []struct{ dst, v *int }{{&s.Human, human}, {&s.ProgHuman, progHuman}, {&s.ProgBaseSteps, progBaseSteps}, {&s.Pool, pool}, {&s.BaseSteps, baseSteps}, {&s.Width, width}, {&s.Layers, layers},
 		{&s.ArithDigits, arithDigits}, {&s.ArithSteps, arithSteps}, {&s.ProgExamples, progExamples}, {&s.ProgMaxLen, progMaxLen}} {
 		if *o.v > 0 {
 			*o.dst = *o.v
 		}
-	}
-	if *progVocab != "" {
-		s.ProgVocab = *progVocab
 	}
 	if *lr > 0 {
 		s.BaseLR = *lr
@@ -154,13 +165,6 @@ func main() {
 	}
 }
 
-// smallProgramVocabulary is the generator vocabulary of the default program task: twelve
-// stages, from which two-stage programs are drawn.
-var smallProgramVocabulary = []string{
-	"map(x+1)", "map(x*2)", "map(x%3)", "filter(x>4)", "filter(x%2==0)",
-	"sort", "reverse", "take(2)", "drop(1)", "sum", "max", "count",
-}
-
 // taskSpec builds one task and its model context length.
 func taskSpec(name string, s settings) (task.Task, int, error) {
 	switch name {
@@ -174,14 +178,6 @@ func taskSpec(name string, s settings) (task.Task, int, error) {
 		o := task.DefaultProgramOptions()
 		o.Examples, o.MaxLen = s.ProgExamples, s.ProgMaxLen
 		o.MinLen = min(o.MinLen, o.MaxLen)
-		switch s.ProgVocab {
-		case "small":
-			o.MaxOps = 2
-			o.Vocabulary = smallProgramVocabulary
-		case "full":
-		default:
-			return nil, 0, fmt.Errorf("unknown program vocabulary %q (want small or full)", s.ProgVocab)
-		}
 		t, err := task.NewPrograms(o)
 		return t, 160, err
 	}
@@ -213,18 +209,18 @@ func run(ctx context.Context, s settings, seed0 uint64, seeds int, taskList, bas
 		var runs []seedRun
 		for i := range seeds {
 			sd := seed0 + uint64(i)
-			r, err := runSeed(ctx, tk, maxLen, s, sd, baseDir, outDir)
+			r, err := runSeed(ctx, tk, maxLen, s.forTask(tk.Name()), sd, baseDir, outDir)
 			if err != nil {
 				return err
 			}
 			runs = append(runs, r)
 		}
-		rows, findings, series := summarise(tk.Name(), runs, s)
+		rows, findings, series := summarise(tk.Name(), runs, s.forTask(tk.Name()))
 		rep.Tables["iterations"] = append(rep.Tables["iterations"], rows...)
 		rep.Findings = append(rep.Findings, findings...)
 		plots = append(plots, series)
 		if !asJSON {
-			printTable(stdout, tk.Name(), rows, s)
+			printTable(stdout, tk.Name(), rows, s.forTask(tk.Name()))
 		}
 	}
 	if outDir != "" {
@@ -236,6 +232,16 @@ func run(ctx context.Context, s settings, seed0 uint64, seeds int, taskList, bas
 	}
 	rep.Config["seconds"] = math.Round(time.Since(start).Seconds())
 	rep.Config["cpu_seconds"] = math.Round((cpuTime() - cpu0).Seconds())
+	if outDir != "" {
+		// The report is kept beside the plot whatever the output format.
+		b, err := json.MarshalIndent(rep, "", " ")
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(outDir, "report.json"), append(b, '\n'), 0o644); err != nil {
+			return err
+		}
+	}
 	if asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", " ")
