@@ -18,7 +18,10 @@
 //
 // Each recipe runs with -seeds seeds (data order and sampling); the tables give held-out
 // accuracy as mean ± standard error over seeds: greedy pass@1 and sampled pass@1
-// (temperature 1). The finding, fixed before the run, is the paper's for arithmetic:
+// (temperature 1), and beside it the quantity on-policy GKD minimises, the forward KL from
+// the teacher along the student's own samples of the validation prompts. The model sizes
+// were chosen on the validation split so that the teacher is clearly better than the
+// student trained to convergence (a 2 × 64 student trained as long reaches the teacher). The finding, fixed before the run, is the paper's for arithmetic:
 // on-policy GKD with forward KL beats supervised KD and SFT by more than two standard
 // errors (task.Stat.Beats) in greedy test pass@1; the other divergences are reported beside
 // it.
@@ -188,8 +191,9 @@ func main() {
 
 	greedy := map[string]task.Stat{}
 	sampled := map[string]task.Stat{}
+	onPolicy := map[string]task.Stat{}
 	for _, rc := range recipes {
-		var gs, ss []float64
+		var gs, ss, ds []float64
 		for k := range *seeds {
 			s := *seed + uint64(k)
 			t0 := time.Now()
@@ -197,15 +201,17 @@ func main() {
 			runRecipe(ctx, student, teacher, rc.opts, examples, *dSteps, *batch, *lr, s)
 			g := ev.greedy(ctx, student, evalSet)
 			sp := ev.sampled(ctx, student, evalSet, *samples, s)
-			gs, ss = append(gs, g), append(ss, sp)
-			logf("%-14s seed %d: %s greedy %.3f sampled %.3f (%.1fs)", rc.name, s, *evalSplit, g, sp, time.Since(t0).Seconds())
+			div := ev.onPolicyFKL(ctx, teacher, student, splits.Validation, s)
+			gs, ss, ds = append(gs, g), append(ss, sp), append(ds, div)
+			logf("%-14s seed %d: %s greedy %.3f sampled %.3f, val on-policy FKL %.4f (%.1fs)", rc.name, s, *evalSplit, g, sp, div, time.Since(t0).Seconds())
 			rep.Tables["runs"] = append(rep.Tables["runs"], map[string]any{
-				"recipe": rc.name, "seed": s, "split": *evalSplit, "greedy_pass@1": g, "sampled_pass@1": sp})
+				"recipe": rc.name, "seed": s, "split": *evalSplit, "greedy_pass@1": g, "sampled_pass@1": sp, "val_on_policy_fkl": div})
 		}
-		greedy[rc.name], sampled[rc.name] = task.Summarize(gs), task.Summarize(ss)
-		g, sp := greedy[rc.name], sampled[rc.name]
+		greedy[rc.name], sampled[rc.name], onPolicy[rc.name] = task.Summarize(gs), task.Summarize(ss), task.Summarize(ds)
+		g, sp, dv := greedy[rc.name], sampled[rc.name], onPolicy[rc.name]
 		rep.Tables["recipes"] = append(rep.Tables["recipes"], map[string]any{
-			"recipe": rc.name, "greedy_pass@1": g.Mean, "greedy_se": g.StdErr, "sampled_pass@1": sp.Mean, "sampled_se": sp.StdErr, "n": g.N})
+			"recipe": rc.name, "greedy_pass@1": g.Mean, "greedy_se": g.StdErr, "sampled_pass@1": sp.Mean, "sampled_se": sp.StdErr,
+			"val_on_policy_fkl": dv.Mean, "val_on_policy_fkl_se": dv.StdErr, "n": g.N})
 	}
 
 	// The finding, fixed before the run: on-policy GKD with forward KL beats supervised KD
@@ -251,10 +257,10 @@ func main() {
 	for _, r := range rep.Tables["models"] {
 		fmt.Printf("%-20s %8d %14.3f %16.3f %18.3f\n", r["model"], r["params"], r["val_greedy_pass@1"], r["test_greedy_pass@1"], r["test_sampled_pass@1"])
 	}
-	fmt.Printf("\n%-16s %22s %22s\n", "student recipe", "greedy pass@1", "sampled pass@1")
+	fmt.Printf("\n%-16s %22s %22s %24s\n", "student recipe", *evalSplit+" greedy pass@1", *evalSplit+" sampled pass@1", "val on-policy FKL")
 	for _, rc := range recipes {
-		g, s := greedy[rc.name], sampled[rc.name]
-		fmt.Printf("%-16s %14.3f ± %.3f %14.3f ± %.3f\n", rc.name, g.Mean, g.StdErr, s.Mean, s.StdErr)
+		g, s, d := greedy[rc.name], sampled[rc.name], onPolicy[rc.name]
+		fmt.Printf("%-16s %14.3f ± %.3f %14.3f ± %.3f %16.4f ± %.4f\n", rc.name, g.Mean, g.StdErr, s.Mean, s.StdErr, d.Mean, d.StdErr)
 	}
 	fmt.Println("\nfindings:")
 	for _, f := range rep.Findings {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/tenet-ml/tenet/distill"
 	"github.com/tenet-ml/tenet/lm"
 	"github.com/tenet-ml/tenet/lm/task"
 )
@@ -85,6 +86,24 @@ func (e evaluator) sampled(ctx context.Context, m *lm.Transformer, problems []ta
 		return 0
 	}
 	return e.accuracy(ctx, m, problems, n, lm.SamplingOptions{Temperature: 1}, seed)
+}
+
+// onPolicyFKL returns the divergence on-policy GKD minimises, measured: the token-averaged
+// forward KL from the teacher to the student along one student sample (temperature 1) per
+// problem.
+func (e evaluator) onPolicyFKL(ctx context.Context, teacher, student *lm.Transformer, problems []task.Problem, seed uint64) float64 {
+	prompts := make([][]int, len(problems))
+	for i, p := range problems {
+		prompts[i] = e.format.Prompt(p)
+	}
+	gens, err := student.GenerateBatch(ctx, prompts, lm.GenerateOptions{Sampling: lm.SamplingOptions{Temperature: 1}, MaxNewTokens: e.maxNew,
+		StopTokens: []int{e.format.EOS}}, rand.New(rand.NewPCG(seed, 0x6f6e)))
+	check(err)
+	outs := make([][]int, len(gens))
+	for i, g := range gens {
+		outs[i] = g.Tokens
+	}
+	return distill.MeanDivergence(teacher, student, prompts, outs, distill.NewForwardKL())
 }
 
 func (e evaluator) accuracy(ctx context.Context, m *lm.Transformer, problems []task.Problem, n int, s lm.SamplingOptions, seed uint64) float64 {

@@ -61,7 +61,7 @@ func barChart(path string, names []string, greedy, sampled map[string]task.Stat,
 		label string
 		y     float64
 		col   color.RGBA
-	}{{"teacher", teacher, color.RGBA{200, 40, 40, 255}}, {"student before", student, color.RGBA{120, 120, 120, 255}}} {
+	}{{"teacher (greedy)", teacher, color.RGBA{200, 40, 40, 255}}, {"student start (greedy)", student, color.RGBA{120, 120, 120, 255}}} {
 		l, err := plotter.NewLine(plotter.XYs{{X: -0.6, Y: ref.y}, {X: float64(len(names)) - 0.4, Y: ref.y}})
 		if err != nil {
 			return err
