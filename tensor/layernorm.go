@@ -74,22 +74,20 @@ func layerNormInto(op string, y, mean, rstd, x, gamma, beta *Tensor, eps float32
 	body := func(lo, hi int) {
 		for r := lo; r < hi; r++ {
 			xr, yr := x.data[r*d:(r+1)*d], y.data[r*d:(r+1)*d]
-			var s float64
-			for _, v := range xr {
-				s += float64(v)
-			}
-			m := s / float64(d)
-			var ss float64
-			for _, v := range xr {
-				dv := float64(v) - m
-				ss += dv * dv
-			}
-			rs := 1 / math.Sqrt(ss/float64(d)+float64(eps))
-			mean.data[r], rstd.data[r] = float32(m), float32(rs)
-			m32, rs32 := float32(m), float32(rs)
+			yr = yr[:len(xr)]
+			// Statistics on the vector kernels in float32: a first mean m0, refined by the
+			// mean of x − m0 (small values, so accurate even for rows far from zero mean),
+			// then the sum of the centred squares.
+			// (yr may be xr: x is read completely before y is written.)
+			m0 := kernel.Sum(xr) / float32(d)
+			m := m0 + centredSum(xr, m0)/float32(d)
 			for i, v := range xr {
-				yr[i] = (v - m32) * rs32
+				yr[i] = v - m
 			}
+			ss := kernel.Dot(yr, yr)
+			rs := float32(1 / math.Sqrt(float64(ss)/float64(d)+float64(eps)))
+			mean.data[r], rstd.data[r] = m, rs
+			kernel.Scale(yr, rs, yr)
 			if gamma != nil {
 				kernel.Mul(yr, yr, gamma.data)
 			}
@@ -103,6 +101,23 @@ func layerNormInto(op string, y, mean, rstd, x, gamma, beta *Tensor, eps float32
 	} else {
 		body(0, n)
 	}
+}
+
+// centredSum returns Σ (x[i] − m) in float32 with four accumulators.
+func centredSum(x []float32, m float32) float32 {
+	var s0, s1, s2, s3 float32
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		q := (*[4]float32)(x[i:])
+		s0 += q[0] - m
+		s1 += q[1] - m
+		s2 += q[2] - m
+		s3 += q[3] - m
+	}
+	for ; i < len(x); i++ {
+		s0 += x[i] - m
+	}
+	return (s0 + s1) + (s2 + s3)
 }
 
 // LayerNormBackward accumulates the gradients of LayerNorm given dy (x's shape), the input x,
