@@ -47,4 +47,3 @@ func TestLayerNormWideRows(t *testing.T) {
 		})
 	}
 }
-
