@@ -145,25 +145,7 @@ func LayerNormBackward(dy, x, gamma, mean, rstd *Tensor, dx, dgamma, dbeta *Tens
 	if dx != nil {
 		body := func(lo, hi int) {
 			for r := lo; r < hi; r++ {
-				xr, gr, dxr := x.data[r*d:(r+1)*d], dy.data[r*d:(r+1)*d], dx.data[r*d:(r+1)*d]
-				m, rs := mean.data[r], rstd.data[r]
-				var sd, sdn float64
-				for i, v := range xr {
-					dn := gr[i]
-					if gamma != nil {
-						dn *= gamma.data[i]
-					}
-					sd += float64(dn)
-					sdn += float64(dn) * float64((v-m)*rs)
-				}
-				dm, dnm := float32(sd/float64(d)), float32(sdn/float64(d))
-				for i, v := range xr {
-					dn := gr[i]
-					if gamma != nil {
-						dn *= gamma.data[i]
-					}
-					dxr[i] += rs * (dn - dm - (v-m)*rs*dnm)
-				}
+				layerNormBackwardRow(dx.data[r*d:(r+1)*d], dy.data[r*d:(r+1)*d], x.data[r*d:(r+1)*d], gamma, mean.data[r], rstd.data[r])
 			}
 		}
 		if n > 1 && n*d >= parallelGrain {
@@ -172,16 +154,61 @@ func LayerNormBackward(dy, x, gamma, mean, rstd *Tensor, dx, dgamma, dbeta *Tens
 			body(0, n)
 		}
 	}
-	for r := 0; r < n && (dgamma != nil || dbeta != nil); r++ {
-		xr, gr := x.data[r*d:(r+1)*d], dy.data[r*d:(r+1)*d]
-		m, rs := mean.data[r], rstd.data[r]
-		if dbeta != nil {
-			kernel.Add(dbeta.data, dbeta.data, gr)
-		}
-		if dgamma != nil {
-			for i, v := range xr {
-				dgamma.data[i] += (v - m) * rs * gr[i]
+	if dgamma == nil && dbeta == nil {
+		return
+	}
+	// The parameter gradients sum over rows; columns are independent, so large inputs split
+	// the columns over goroutines, each column summing its rows in order.
+	cols := func(lo, hi int) {
+		for r := range n {
+			xr, gr := x.data[r*d+lo:r*d+hi], dy.data[r*d+lo:r*d+hi]
+			m, rs := mean.data[r], rstd.data[r]
+			if dbeta != nil {
+				kernel.Add(dbeta.data[lo:hi], dbeta.data[lo:hi], gr)
+			}
+			if dgamma != nil {
+				dg := dgamma.data[lo:hi]
+				dg = dg[:len(xr)]
+				gr = gr[:len(xr)]
+				for i, v := range xr {
+					dg[i] += (v - m) * rs * gr[i]
+				}
 			}
 		}
+	}
+	if n > 1 && d >= 64 && n*d >= parallelGrain {
+		kernel.Parallel(d, 32, cols)
+	} else {
+		cols(0, d)
+	}
+}
+
+// layerNormBackwardRow adds one row's input gradient to dx (see LayerNormBackward), with the
+// row sums accumulated in float64.
+func layerNormBackwardRow(dx, dy, x []float32, gamma *Tensor, m, rs float32) {
+	dy, dx = dy[:len(x)], dx[:len(x)]
+	d := float64(len(x))
+	var sd, sdn float64
+	if gamma == nil {
+		for i, v := range x {
+			dn := dy[i]
+			sd += float64(dn)
+			sdn += float64(dn) * float64((v-m)*rs)
+		}
+		dm, dnm := float32(sd/d), float32(sdn/d)
+		for i, v := range x {
+			dx[i] += rs * (dy[i] - dm - (v-m)*rs*dnm)
+		}
+		return
+	}
+	g := gamma.data[:len(x)]
+	for i, v := range x {
+		dn := dy[i] * g[i]
+		sd += float64(dn)
+		sdn += float64(dn) * float64((v-m)*rs)
+	}
+	dm, dnm := float32(sd/d), float32(sdn/d)
+	for i, v := range x {
+		dx[i] += rs * (dy[i]*g[i] - dm - (v-m)*rs*dnm)
 	}
 }

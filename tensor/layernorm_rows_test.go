@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 
 	"github.com/tenet-ml/tenet/tensor/internal/kernel"
@@ -45,5 +46,50 @@ func TestLayerNormWideRows(t *testing.T) {
 				})
 			}
 		})
+	}
+}
+
+// TestLayerNormBackwardWide checks LayerNormBackward on a size whose rows and parameter
+// columns are split over goroutines: against float64 sums, and bit for bit across GOMAXPROCS.
+func TestLayerNormBackwardWide(t *testing.T) {
+	rng := rand.New(rand.NewPCG(19, 19))
+	const n, d = 300, 384
+	x := RandNormal(rng, 2, 3, n, d)
+	dy := RandNormal(rng, 0, 1, n, d)
+	gamma, beta := RandNormal(rng, 1, 0.3, d), RandNormal(rng, 0, 0.3, d)
+	_, mean, rstd := LayerNorm(x, gamma, beta, 1e-5)
+	run := func(procs int) (dx, dg, db *Tensor) {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		dx, dg, db = New(n, d), New(d), New(d)
+		LayerNormBackward(dy, x, gamma, mean, rstd, dx, dg, db)
+		return dx, dg, db
+	}
+	dx, dg, db := run(1)
+	wantG, wantB := make([]float64, d), make([]float64, d)
+	wantX := make([]float64, n*d)
+	for r := range n {
+		m, rs := float64(mean.data[r]), float64(rstd.data[r])
+		var sd, sdn float64
+		for i := range d {
+			v, g := float64(x.data[r*d+i]), float64(dy.data[r*d+i])
+			wantG[i] += (v - m) * rs * g
+			wantB[i] += g
+			dn := g * float64(gamma.data[i])
+			sd += dn
+			sdn += dn * (v - m) * rs
+		}
+		for i := range d {
+			v, dn := float64(x.data[r*d+i]), float64(dy.data[r*d+i])*float64(gamma.data[i])
+			wantX[r*d+i] = rs * (dn - sd/d - (v-m)*rs*sdn/d)
+		}
+	}
+	checkClose(t, "dgamma", dg, []int{d}, wantG, 1e-4)
+	checkClose(t, "dbeta", db, []int{d}, wantB, 1e-4)
+	checkClose(t, "dx", dx, []int{n, d}, wantX, 1e-5)
+	for _, procs := range []int{2, 4} {
+		dx2, dg2, db2 := run(procs)
+		if !dx2.Equal(dx) || !dg2.Equal(dg) || !db2.Equal(db) {
+			t.Fatalf("GOMAXPROCS %d: gradients differ from one goroutine's", procs)
+		}
 	}
 }
