@@ -12,8 +12,9 @@ import (
 )
 
 // cachedSFT returns a transformer of shape cfg fine-tuned on train: loaded from dir/key if a
-// checkpoint is there, else trained with lm.SFT (validation loss checked every tenth of the
-// run, best weights kept) and saved there.
+// checkpoint is there, else trained with lm.SFT and saved there. The validation loss is
+// checked every twentieth of the run; training stops early after four checks without
+// improvement, and the best weights are kept.
 func cachedSFT(ctx context.Context, dir, key string, cfg lm.Config, train, val []lm.SFTExample, steps int, lr float64, seed uint64, pad int, logf func(string, ...any)) *lm.Transformer {
 	path := ""
 	if dir != "" {
@@ -29,7 +30,8 @@ func cachedSFT(ctx context.Context, dir, key string, cfg lm.Config, train, val [
 	sc := lm.DefaultSFTConfig(steps)
 	sc.LR, sc.MinLR = lr, lr/10
 	sc.Seed, sc.PadToken = seed, pad
-	sc.EvalEvery = max(1, steps/10)
+	sc.EvalEvery = max(1, steps/20)
+	sc.Patience = 4
 	sc.RestoreBest = true
 	sc.Eval = func(ctx context.Context, step int) (float64, error) {
 		return -lm.CompletionLoss(m, val, 64, pad), nil
@@ -46,7 +48,7 @@ func cachedSFT(ctx context.Context, dir, key string, cfg lm.Config, train, val [
 	res, err := lm.SFT(ctx, m, train, sc)
 	check(err)
 	fmt.Fprintln(os.Stderr)
-	logf("%s: best validation loss %.4f at step %d", key, -res.BestScore, res.BestStep)
+	logf("%s: best validation loss %.4f at step %d of %d", key, -res.BestScore, res.BestStep, res.Steps)
 	if path != "" {
 		check(os.MkdirAll(dir, 0o755))
 		check(lm.SaveGPT2(path, m))
