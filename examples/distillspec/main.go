@@ -41,7 +41,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"math"
@@ -54,27 +53,13 @@ import (
 
 	"github.com/tenet-ml/tenet/autodiff/optim"
 	"github.com/tenet-ml/tenet/distill"
+	"github.com/tenet-ml/tenet/examples/internal/charlm"
+	"github.com/tenet-ml/tenet/examples/internal/report"
 	"github.com/tenet-ml/tenet/lm"
 	"github.com/tenet-ml/tenet/lm/task"
 )
 
-type finding struct {
-	ID       string  `json:"id"`
-	Claim    string  `json:"claim"`
-	Holds    bool    `json:"holds"`
-	Value    float64 `json:"value"`
-	Baseline float64 `json:"baseline"`
-	Stderr   float64 `json:"stderr"`
-	N        int     `json:"n"`
-}
-
-type report struct {
-	Example  string                      `json:"example"`
-	Seed     uint64                      `json:"seed"`
-	Config   map[string]any              `json:"config"`
-	Tables   map[string][]map[string]any `json:"tables"`
-	Findings []finding                   `json:"findings"`
-}
+type finding = report.Finding
 
 type recipe struct {
 	name string
@@ -117,16 +102,16 @@ func main() {
 	gammas := parseInts(*gammaList)
 	epss := parseFloats(*epsList)
 	start := time.Now()
-	cpu0 := cpuTime()
+	cpu0 := report.CPUSeconds()
 	ctx := context.Background()
 	logf := func(format string, a ...any) {
 		fmt.Fprintf(os.Stderr, "[%6.1fs] "+format+"\n", append([]any{time.Since(start).Seconds()}, a...)...)
 	}
 	taskName := fmt.Sprintf("arith digits=%d mul=1 ops=%d-%d", *digits, *minOps, *maxOps)
-	rep := report{Example: "distillspec", Seed: *seed, Tables: map[string][]map[string]any{}, Config: map[string]any{
+	rep := report.New("distillspec", *seed, map[string]any{
 		"target": fmt.Sprintf("%dx%d", *tLayers, *tWidth), "draft": fmt.Sprintf("%dx%d", *dLayers, *dWidth),
 		"target_steps": *tSteps, "draft_steps": *dSteps, "distill_steps": *kSteps, "batch": *batch, "lr": *lr,
-		"prompts": *nPrompts, "chunk": *chunk, "gammas": gammas, "eps": epss, "lossy_gamma": *lossyGamma, "task": taskName}}
+		"prompts": *nPrompts, "chunk": *chunk, "gammas": gammas, "eps": epss, "lossy_gamma": *lossyGamma, "task": taskName})
 
 	ar, err := task.NewArithmetic(task.ArithOptions{Digits: *digits, MulDigits: 1, MinSteps: *minOps, MaxSteps: *maxOps, Ops: "+-*"})
 	check(err)
@@ -147,7 +132,9 @@ func main() {
 		cfg := lm.Config{VocabSize: tok.VocabSize(), MaxLen: ctxLen, Layers: layers, Heads: 4, Width: width}
 		key := fmt.Sprintf("%s-L%d-W%d-steps%d-lr%g-seed%d-%s", name, layers, width, steps, lr, *seed,
 			strings.NewReplacer(" ", "_", "=", "").Replace(taskName))
-		return cachedSFT(ctx, *cache, key, cfg, train, val, steps, lr, *seed, pad, logf)
+		m, err := charlm.CachedSFT(ctx, *cache, key, cfg, train, val, steps, lr, *seed, pad, logf)
+		check(err)
+		return m
 	}
 	target := sup("teacher", *tLayers, *tWidth, *tSteps, 2e-3)
 	draft0 := sup("draft", *dLayers, *dWidth, *dSteps, 3e-3)
@@ -181,7 +168,7 @@ func main() {
 	names := []string{"undistilled"}
 	for _, rc := range recipes {
 		t0 := time.Now()
-		d := cloneModel(draft0)
+		d := charlm.Clone(draft0)
 		opt := optim.NewAdamW(d.Params(), optim.AdamConfig{LR: *lr, Beta2: 0.99, WeightDecay: 0.01, Decay: optim.DecayMatrices})
 		tr, err := distill.NewTrainer(d, target, opt, rc.opts)
 		check(err)
@@ -261,15 +248,15 @@ func main() {
 		logf("lossy ε=%-5g α %.3f BE %.2f speedup %.2f accuracy %.3f", eps, m.stats.AcceptanceRate(), m.stats.BlockEfficiency(), m.speedup, acc)
 	}
 	// Accuracy references at T = 1 and greedy: the target and the drafts alone.
-	ev := evaluator{task: ar, format: format, maxNew: maxNew}
+	ev := charlm.Evaluator{Task: ar, Format: format, MaxNew: maxNew}
 	for di, d := range append([]*lm.Transformer{target}, drafts...) {
 		name := "target"
 		if di > 0 {
 			name = "draft " + names[di-1]
 		}
 		rep.Tables["accuracy"] = append(rep.Tables["accuracy"], map[string]any{"model": name,
-			"val_greedy_pass@1": ev.greedy(ctx, d, splits.Validation), "test_greedy_pass@1": ev.greedy(ctx, d, lossyProblems),
-			"test_sampled_pass@1": ev.sampled(ctx, d, lossyProblems, 4, *seed)})
+			"val_greedy_pass@1": ev.Greedy(ctx, d, splits.Validation), "test_greedy_pass@1": ev.Greedy(ctx, d, lossyProblems),
+			"test_sampled_pass@1": ev.Sampled(ctx, d, lossyProblems, 4, *seed)})
 	}
 
 	// Findings.
@@ -318,10 +305,10 @@ func main() {
 		logf("wrote %s, %s, %s", p1, p2, p3)
 	}
 	rep.Config["seconds"] = math.Round(time.Since(start).Seconds())
-	rep.Config["cpu_seconds"] = math.Round(cpuTime() - cpu0)
+	rep.Config["cpu_seconds"] = math.Round(report.CPUSeconds() - cpu0)
 
 	if *asJSON {
-		check(json.NewEncoder(os.Stdout).Encode(rep))
+		check(rep.WriteJSON(os.Stdout))
 		return
 	}
 	fmt.Printf("DistillSpec on arithmetic (%s): target %s, draft %s, %d test prompts\n\n", taskName, rep.Config["target"], rep.Config["draft"], len(prompts))
@@ -359,7 +346,7 @@ func main() {
 	for _, f := range rep.Findings {
 		fmt.Printf("  [%v] %s: %.3f vs %.3f\n", f.Holds, f.Claim, f.Value, f.Baseline)
 	}
-	fmt.Printf("\ntotal %.0fs wall, %.0fs CPU\n", time.Since(start).Seconds(), cpuTime()-cpu0)
+	fmt.Printf("\ntotal %.0fs wall, %.0fs CPU\n", time.Since(start).Seconds(), report.CPUSeconds()-cpu0)
 }
 
 func row(gammas []int, f func(int) float64) string {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tenet-ml/tenet/distill"
+	"github.com/tenet-ml/tenet/examples/internal/report"
 	"github.com/tenet-ml/tenet/lm"
 )
 
@@ -42,15 +43,15 @@ func measure(ctx context.Context, target, draft lm.Model, prompts [][]int, opts 
 		ps := prompts[c0:min(c0+chunk, len(prompts))]
 		var tp, ts time.Duration
 		plain := func() {
-			t0, c0 := time.Now(), cpuTime()
+			t0, c0 := time.Now(), report.CPUSeconds()
 			for _, p := range ps {
 				plainTokens += len(plainDecode(target, p, opts, prng))
 			}
 			tp = time.Since(t0)
-			plainCPU += cpuTime() - c0
+			plainCPU += report.CPUSeconds() - c0
 		}
 		spec := func() {
-			t0, c0 := time.Now(), cpuTime()
+			t0, c0 := time.Now(), report.CPUSeconds()
 			for _, p := range ps {
 				out, st, err := distill.SpeculativeDecode(ctx, target, draft, p, opts, rng)
 				check(err)
@@ -58,7 +59,7 @@ func measure(ctx context.Context, target, draft lm.Model, prompts [][]int, opts 
 				m.outputs = append(m.outputs, out)
 			}
 			ts = time.Since(t0)
-			specCPU += cpuTime() - c0
+			specCPU += report.CPUSeconds() - c0
 		}
 		if (c0/chunk)%2 == 0 {
 			plain()

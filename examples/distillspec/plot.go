@@ -72,6 +72,9 @@ func plotLossy(path string, rows []map[string]any) error {
 		}
 		l.Color, s.Color = col, col
 		p.Add(l, s, plotter.NewGrid())
+		if p.X.Min == p.X.Max { // a single ε: widen the range, a log axis cannot start at 0
+			p.X.Min, p.X.Max = p.X.Min/2, p.X.Max*2
+		}
 		return p, nil
 	}
 	a, err := mk("lossy speculative decoding: speedup", "wall-clock speedup", sp, palette[1])

@@ -34,7 +34,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"math"
@@ -47,27 +46,13 @@ import (
 
 	"github.com/tenet-ml/tenet/autodiff/optim"
 	"github.com/tenet-ml/tenet/distill"
+	"github.com/tenet-ml/tenet/examples/internal/charlm"
+	"github.com/tenet-ml/tenet/examples/internal/report"
 	"github.com/tenet-ml/tenet/lm"
 	"github.com/tenet-ml/tenet/lm/task"
 )
 
-type finding struct {
-	ID       string  `json:"id"`
-	Claim    string  `json:"claim"`
-	Holds    bool    `json:"holds"`
-	Value    float64 `json:"value"`
-	Baseline float64 `json:"baseline"`
-	Stderr   float64 `json:"stderr"`
-	N        int     `json:"n"`
-}
-
-type report struct {
-	Example  string                      `json:"example"`
-	Seed     uint64                      `json:"seed"`
-	Config   map[string]any              `json:"config"`
-	Tables   map[string][]map[string]any `json:"tables"`
-	Findings []finding                   `json:"findings"`
-}
+type finding = report.Finding
 
 // recipe is one way of training the student from its supervised checkpoint.
 type recipe struct {
@@ -107,11 +92,11 @@ func main() {
 	logf := func(format string, a ...any) {
 		fmt.Fprintf(os.Stderr, "[%6.1fs] "+format+"\n", append([]any{time.Since(start).Seconds()}, a...)...)
 	}
-	rep := report{Example: "gkd", Seed: *seed, Tables: map[string][]map[string]any{}, Config: map[string]any{
+	rep := report.New("gkd", *seed, map[string]any{
 		"seeds": *seeds, "teacher": fmt.Sprintf("%dx%d", *tLayers, *tWidth), "student": fmt.Sprintf("%dx%d", *sLayers, *sWidth),
 		"teacher_steps": *tSteps, "student_steps": *sSteps, "distill_steps": *dSteps, "batch": *batch, "lr": *lr,
 		"train": *nTrain, "val": *nVal, "test": *nTest, "samples": *samples,
-		"task": fmt.Sprintf("arith digits=%d mul=%d ops=%d-%d", *digits, *mulDigits, *minOps, *maxOps), "eval": *evalSplit}}
+		"task": fmt.Sprintf("arith digits=%d mul=%d ops=%d-%d", *digits, *mulDigits, *minOps, *maxOps), "eval": *evalSplit})
 
 	ar, err := task.NewArithmetic(task.ArithOptions{Digits: *digits, MulDigits: *mulDigits, MinSteps: *minOps, MaxSteps: *maxOps, Ops: "+-*"})
 	check(err)
@@ -134,12 +119,14 @@ func main() {
 	}
 	maxNew := ctxLen - 16 // longest prompt is far shorter; generation also stops at MaxLen
 
-	ev := evaluator{task: ar, format: format, maxNew: maxNew}
+	ev := charlm.Evaluator{Task: ar, Format: format, MaxNew: maxNew}
 	trainSup := func(name string, layers, width, steps int, lr float64) *lm.Transformer {
 		cfg := lm.Config{VocabSize: tok.VocabSize(), MaxLen: ctxLen, Layers: layers, Heads: 4, Width: width}
 		key := fmt.Sprintf("%s-L%d-W%d-steps%d-lr%g-seed%d-%s", name, layers, width, steps, lr, *seed,
 			strings.NewReplacer(" ", "_", "=", "").Replace(rep.Config["task"].(string)))
-		return cachedSFT(ctx, *cache, key, cfg, train, val, steps, lr, *seed, pad, logf)
+		m, err := charlm.CachedSFT(ctx, *cache, key, cfg, train, val, steps, lr, *seed, pad, logf)
+		check(err)
+		return m
 	}
 	teacher := trainSup("teacher", *tLayers, *tWidth, *tSteps, 2e-3)
 	student0 := trainSup("student", *sLayers, *sWidth, *sSteps, 3e-3)
@@ -150,9 +137,9 @@ func main() {
 		name string
 		m    *lm.Transformer
 	}{{"teacher (SFT)", teacher}, {"student (SFT start)", student0}} {
-		vg := ev.greedy(ctx, m.m, splits.Validation)
-		tg := ev.greedy(ctx, m.m, splits.Test)
-		ts := ev.sampled(ctx, m.m, splits.Test, *samples, *seed)
+		vg := ev.Greedy(ctx, m.m, splits.Validation)
+		tg := ev.Greedy(ctx, m.m, splits.Test)
+		ts := ev.Sampled(ctx, m.m, splits.Test, *samples, *seed)
 		rep.Tables["models"] = append(rep.Tables["models"], map[string]any{
 			"model": m.name, "params": m.m.NumParams(), "val_greedy_pass@1": vg, "test_greedy_pass@1": tg, "test_sampled_pass@1": ts})
 		logf("%-20s val greedy %.3f  test greedy %.3f  test sampled %.3f", m.name, vg, tg, ts)
@@ -197,11 +184,11 @@ func main() {
 		for k := range *seeds {
 			s := *seed + uint64(k)
 			t0 := time.Now()
-			student := cloneModel(student0)
+			student := charlm.Clone(student0)
 			runRecipe(ctx, student, teacher, rc.opts, examples, *dSteps, *batch, *lr, s)
-			g := ev.greedy(ctx, student, evalSet)
-			sp := ev.sampled(ctx, student, evalSet, *samples, s)
-			div := ev.onPolicyFKL(ctx, teacher, student, splits.Validation, s)
+			g := ev.Greedy(ctx, student, evalSet)
+			sp := ev.Sampled(ctx, student, evalSet, *samples, s)
+			div := onPolicyFKL(ctx, ev, teacher, student, splits.Validation, s)
 			gs, ss, ds = append(gs, g), append(ss, sp), append(ds, div)
 			logf("%-14s seed %d: %s greedy %.3f sampled %.3f, val on-policy FKL %.4f (%.1fs)", rc.name, s, *evalSplit, g, sp, div, time.Since(t0).Seconds())
 			rep.Tables["runs"] = append(rep.Tables["runs"], map[string]any{
@@ -247,8 +234,7 @@ func main() {
 	rep.Config["seconds"] = math.Round(time.Since(start).Seconds())
 
 	if *asJSON {
-		enc := json.NewEncoder(os.Stdout)
-		check(enc.Encode(rep))
+		check(rep.WriteJSON(os.Stdout))
 		return
 	}
 	fmt.Printf("GKD on arithmetic (%s): teacher %s, student %s, %d seeds, %d distillation steps\n\n",

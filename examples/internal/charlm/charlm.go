@@ -1,4 +1,7 @@
-package main
+// Package charlm holds what the language-model examples share: character-level GPT-2 models
+// on lm's tasks, trained with supervised fine-tuning and cached on disk in the Hugging Face
+// format, copied, and scored by greedy and sampled pass@1.
+package charlm
 
 import (
 	"context"
@@ -11,18 +14,18 @@ import (
 	"github.com/tenet-ml/tenet/lm/task"
 )
 
-// cachedSFT returns a transformer of shape cfg fine-tuned on train: loaded from dir/key if a
+// CachedSFT returns a transformer of shape cfg fine-tuned on train: loaded from dir/key if a
 // checkpoint is there, else trained with lm.SFT and saved there. The validation loss is
 // checked every twentieth of the run; training stops early after four checks without
 // improvement, and the best weights are kept.
-func cachedSFT(ctx context.Context, dir, key string, cfg lm.Config, train, val []lm.SFTExample, steps int, lr float64, seed uint64, pad int, logf func(string, ...any)) *lm.Transformer {
+func CachedSFT(ctx context.Context, dir, key string, cfg lm.Config, train, val []lm.SFTExample, steps int, lr float64, seed uint64, pad int, logf func(string, ...any)) (*lm.Transformer, error) {
 	path := ""
 	if dir != "" {
 		path = filepath.Join(dir, key)
 		if m, err := lm.LoadGPT2(path); err == nil {
 			if m.Config().Layers == cfg.Layers && m.Config().Width == cfg.Width && m.VocabSize() == cfg.VocabSize && m.MaxLen() == cfg.MaxLen {
 				logf("loaded %s", path)
-				return m
+				return m, nil
 			}
 		}
 	}
@@ -46,18 +49,24 @@ func cachedSFT(ctx context.Context, dir, key string, cfg lm.Config, train, val [
 	}
 	logf("training %s (%d layers, width %d, %d steps)", key, cfg.Layers, cfg.Width, steps)
 	res, err := lm.SFT(ctx, m, train, sc)
-	check(err)
+	if err != nil {
+		return nil, err
+	}
 	fmt.Fprintln(os.Stderr)
 	logf("%s: best validation loss %.4f at step %d of %d", key, -res.BestScore, res.BestStep, res.Steps)
 	if path != "" {
-		check(os.MkdirAll(dir, 0o755))
-		check(lm.SaveGPT2(path, m))
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, err
+		}
+		if err := lm.SaveGPT2(path, m); err != nil {
+			return nil, err
+		}
 	}
-	return m
+	return m, nil
 }
 
-// cloneModel returns a copy of m with its own parameters.
-func cloneModel(m *lm.Transformer) *lm.Transformer {
+// Clone returns a copy of m with its own parameters.
+func Clone(m *lm.Transformer) *lm.Transformer {
 	c := lm.NewTransformer(m.Config(), rand.New(rand.NewPCG(0, 0)))
 	src, dst := m.Params(), c.Params()
 	for i := range src {
@@ -66,40 +75,47 @@ func cloneModel(m *lm.Transformer) *lm.Transformer {
 	return c
 }
 
-// evaluator scores models on arithmetic problems by their final answers.
-type evaluator struct {
-	task   *task.Arithmetic
-	format lm.Format
-	maxNew int
+// Evaluator scores models on a task's problems by verifying their decoded solutions. Its
+// methods panic if generation fails, which happens only on a cancelled context or invalid
+// options: a programming error in an example.
+type Evaluator struct {
+	// Task verifies solutions.
+	Task task.Task
+	// Format turns problems into prompts and tokens into solutions.
+	Format lm.Format
+	// MaxNew bounds the tokens generated per solution.
+	MaxNew int
 }
 
-// greedy returns the fraction of problems whose greedy solution is right (greedy pass@1).
-func (e evaluator) greedy(ctx context.Context, m *lm.Transformer, problems []task.Problem) float64 {
+// Greedy returns the fraction of problems whose greedy solution is right (greedy pass@1).
+func (e Evaluator) Greedy(ctx context.Context, m *lm.Transformer, problems []task.Problem) float64 {
 	return e.accuracy(ctx, m, problems, 1, lm.SamplingOptions{}, 0)
 }
 
-// sampled returns the fraction of right solutions among n samples per problem at
+// Sampled returns the fraction of right solutions among n samples per problem at
 // temperature 1 (sampled pass@1).
-func (e evaluator) sampled(ctx context.Context, m *lm.Transformer, problems []task.Problem, n int, seed uint64) float64 {
+func (e Evaluator) Sampled(ctx context.Context, m *lm.Transformer, problems []task.Problem, n int, seed uint64) float64 {
 	if n < 1 {
 		return 0
 	}
 	return e.accuracy(ctx, m, problems, n, lm.SamplingOptions{Temperature: 1}, seed)
 }
 
-func (e evaluator) accuracy(ctx context.Context, m *lm.Transformer, problems []task.Problem, n int, s lm.SamplingOptions, seed uint64) float64 {
+func (e Evaluator) accuracy(ctx context.Context, m *lm.Transformer, problems []task.Problem, n int, s lm.SamplingOptions, seed uint64) float64 {
 	prompts := make([][]int, 0, n*len(problems))
 	for _, p := range problems {
 		for range n {
-			prompts = append(prompts, e.format.Prompt(p))
+			prompts = append(prompts, e.Format.Prompt(p))
 		}
 	}
-	gens, err := m.GenerateBatch(ctx, prompts, lm.GenerateOptions{Sampling: s, MaxNewTokens: e.maxNew, StopTokens: []int{e.format.EOS}},
+	gens, err := m.GenerateBatch(ctx, prompts, lm.GenerateOptions{Sampling: s, MaxNewTokens: e.MaxNew, StopTokens: []int{e.Format.EOS}},
 		rand.New(rand.NewPCG(seed, 0x65766c)))
-	check(err)
+	if err != nil {
+		panic("charlm: Evaluator: " + err.Error())
+	}
 	var right float64
 	for i, g := range gens {
-		right += float64(e.task.Verify(problems[i/n], e.format.Solution(g.Tokens)))
+		right += float64(e.Task.Verify(problems[i/n], e.Format.Solution(g.Tokens)))
 	}
 	return right / float64(len(gens))
 }
