@@ -1,9 +1,9 @@
 module github.com/tenet-ml/tenet
 
-go 1.26.0
+go 1.26
 
 require (
-	golang.org/x/sys v0.50.0
+	golang.org/x/sys v0.47.0
 	gonum.org/v1/gonum v0.17.0
 	gonum.org/v1/plot v0.17.0
 	google.golang.org/protobuf v1.36.12
