@@ -88,3 +88,59 @@ func BenchmarkGonumGemm(b *testing.B) {
 		blas32.Gemm(blas.NoTrans, tB, 1, A, B, 0, C)
 	})
 }
+
+// gemmSmallShapes are the few-row products of decoding: speculative verification of a few
+// tokens and batched generation against layer weights (x·W, W stored [in,out]) and the vocab
+// projection (B transposed).
+var gemmSmallShapes = []struct {
+	n, k   int
+	transB bool
+}{
+	{1536, 384, false},
+	{65, 384, true},
+	{3072, 768, false},
+}
+
+// BenchmarkGemmSmall times products with m ∈ {1, 2, 4, 8, 16}, reporting GFLOPS and the time
+// per call relative to m = 1 (ratio, from the first m = 1 run of the shape).
+func BenchmarkGemmSmall(b *testing.B) {
+	for _, s := range gemmSmallShapes {
+		name := fmt.Sprintf("k=%d,n=%d", s.k, s.n)
+		if s.transB {
+			name += ",transB"
+		}
+		var base float64 // ns per call at m = 1
+		for _, m := range []int{1, 2, 4, 8, 16} {
+			b.Run(fmt.Sprintf("%s/m=%d", name, m), func(b *testing.B) {
+				rng := rand.New(rand.NewPCG(1, 2))
+				rnd := func(n int) []float32 {
+					v := make([]float32, n)
+					for i := range v {
+						v[i] = rng.Float32() - 0.5
+					}
+					return v
+				}
+				a, bm, c := rnd(m*s.k), rnd(s.k*s.n), make([]float32, m*s.n)
+				ldb := s.n
+				if s.transB {
+					ldb = s.k
+				}
+				gemm := func() { tensor.Gemm(false, s.transB, m, s.n, s.k, 1, a, s.k, bm, ldb, 0, c, s.n) }
+				gemm()
+				b.ReportAllocs()
+				b.ResetTimer()
+				for b.Loop() {
+					gemm()
+				}
+				ns := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+				flops := 2 * float64(m) * float64(s.n) * float64(s.k)
+				b.ReportMetric(flops/ns, "GFLOPS")
+				if m == 1 {
+					base = ns
+				} else if base > 0 {
+					b.ReportMetric(ns/base, "x_m1")
+				}
+			})
+		}
+	}
+}

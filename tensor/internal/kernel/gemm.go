@@ -20,7 +20,8 @@ package kernel
 //
 // Small products skip packing: B is read in place when it is untransposed and small (or used
 // once), A in place when the path has a micro-kernel for strided A (microA) and the product is
-// small. Matrix–vector products (m = 1 or n = 1) have their own memory-bound kernels.
+// small. Matrix–vector products (m = 1 or n = 1) have their own memory-bound kernels, and so do
+// products with a few rows (gemmSmall).
 
 // gemmMicro computes the mr×nr tile acc = Σ_p a[p*mr : p*mr+mr] ⊗ b[p*bs : p*bs+nr] for
 // p < k (k ≥ 1), then c[i*ldc+j] = alpha·acc[i][j] (+ beta·c[i*ldc+j] unless beta == 0),
@@ -43,6 +44,10 @@ type gemmKernel struct {
 	// axpy sets y[j] = alpha·Σ_p x[p]·m[p*ldm+j] (+ beta·y[j] unless beta == 0) for j < n, each
 	// sum taken in order of p.
 	axpy func(k int, x, m []float32, ldm int, y []float32, n int, alpha, beta float32)
+	// smallN, if not nil, is the small-m kernel (see gemmSmall); smallPackB makes it read
+	// untransposed B from packed panels too (for kernels that cannot stream strided rows well).
+	smallN     gemmSmallNFunc
+	smallPackB bool
 }
 
 // gemmKernels holds the building blocks of every path; paths the build does not provide are nil.
@@ -73,6 +78,10 @@ func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 	}
 	if m == 1 || n == 1 {
 		gemv(g, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	if m <= gemmSmallMaxM && g.smallN != nil {
+		gemmSmall(g, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
 	gemmPacked(g, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)

@@ -9,6 +9,9 @@ var gemmGeneric = gemmKernel{
 	micro: gemmMicroGeneric1x8,
 	dot4:  gemvDot4Generic,
 	axpy:  gemvAxpyGeneric,
+
+	smallN:     gemmSmallNGeneric,
+	smallPackB: true,
 }
 
 // gemmMicroGeneric1x8 is the generic 1×8 micro-kernel (see gemmMicro), two k steps per

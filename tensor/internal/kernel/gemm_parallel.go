@@ -21,6 +21,7 @@ type gemmJobKind uint8
 const (
 	gemmJobPacked gemmJobKind = iota
 	gemmJobGemv
+	gemmJobSmall
 )
 
 // gemmJob is one call's work, split into parts.
@@ -30,7 +31,7 @@ type gemmJob struct {
 	gv     gemvArgs
 	splitN bool // packed: split columns (else rows)
 	parts  int
-	tiles  int // tiles (packed) or granules (gemv) along the split dimension
+	tiles  int // tiles (packed), granules (gemv) or strips (small) along the split dimension
 
 	// claim packs the job's generation (high 32 bits), its number of parts (next 16) and the
 	// next unclaimed part (low 16), so that one atomic load tells a task whether anything is
@@ -130,5 +131,7 @@ func (j *gemmJob) runPart(part int) {
 		j.packedPart(part)
 	case gemmJobGemv:
 		j.gemvPart(part)
+	case gemmJobSmall:
+		j.smallPart(part)
 	}
 }

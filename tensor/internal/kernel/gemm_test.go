@@ -179,6 +179,75 @@ func TestGemmVector(t *testing.T) {
 	})
 }
 
+// TestGemmSmallM covers the few-row products (2 ≤ m ≤ 16) with awkward n and k, every layout,
+// strided operands and alpha/beta combinations (beta = 0 over NaN garbage included).
+func TestGemmSmallM(t *testing.T) {
+	sizes := []int{1, 3, 7, 15, 16, 17, 31, 33, 63, 65, 127, 129, 255, 257, 1000}
+	limit := 1 << 21 // largest m·n·k checked
+	if testing.Short() {
+		limit = 1 << 16
+	}
+	scalars := [][2]float32{{1, 0}, {1, 1}, {-0.5, 2}, {2, -1}, {0.25, 0}}
+	gemmForEachPath(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(9, 10))
+		i := 0
+		for m := 2; m <= 16; m++ {
+			for _, n := range sizes {
+				for _, k := range sizes {
+					if m*n*k > limit {
+						continue
+					}
+					i++
+					tr := (i + m) % 4
+					s := scalars[i%len(scalars)]
+					pad := (i / 4) % 3
+					tc := gemmCase{transA: tr%2 == 1, transB: tr/2 == 1, m: m, n: n, k: k, padA: pad, padB: 2 * pad, padC: pad, alpha: s[0], beta: s[1]}
+					checkGemm(t, tc, rng)
+				}
+			}
+		}
+		// Every layout for a few shapes that cross the parallel threshold.
+		for tr := range 4 {
+			for _, s := range [][3]int{{2, 1000, 300}, {7, 1500, 257}, {16, 257, 1000}} {
+				checkGemm(t, gemmCase{transA: tr%2 == 1, transB: tr/2 == 1, m: s[0], n: s[1], k: s[2], padA: 1, padB: 3, padC: 2, alpha: -0.5, beta: 0}, rng)
+			}
+		}
+	})
+}
+
+// TestGemmRowsIndependentOfM checks that a row of C has the same bits whether it is computed
+// with a few other rows (the small-m path) or many (the packed path), for m ≥ 2.
+func TestGemmRowsIndependentOfM(t *testing.T) {
+	gemmForEachPath(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(11, 12))
+		for _, s := range [][2]int{{100, 37}, {257, 300}, {65, 600}, {1000, 129}} {
+			n, k := s[0], s[1]
+			for tr := range 4 {
+				big := gemmCase{transA: tr%2 == 1, transB: tr/2 == 1, m: 40, n: n, k: k, padA: 1, padB: 2, padC: 1, alpha: 0.7, beta: 0.3}
+				a, lda, b, ldb, c, ldc := big.operands(rng)
+				cBig := append([]float32(nil), c...)
+				Gemm(big.transA, big.transB, big.m, n, k, big.alpha, a, lda, b, ldb, big.beta, cBig, ldc)
+				for _, m := range []int{2, 5, 8, 13, 16} {
+					// Rows 3 … 3+m of the big product, alone.
+					as := a[3*lda:]
+					if big.transA {
+						as = a[3:]
+					}
+					cs := append([]float32(nil), c[3*ldc:]...)
+					Gemm(big.transA, big.transB, m, n, k, big.alpha, as, lda, b, ldb, big.beta, cs, ldc)
+					for i := range m {
+						for j := range n {
+							if g, w := cs[i*ldc+j], cBig[(3+i)*ldc+j]; math.Float32bits(g) != math.Float32bits(w) {
+								t.Fatalf("tr=%d %dx%dx%d: C[%d,%d] = %v alone, %v within m=40", tr, m, n, k, i+3, j, g, w)
+							}
+						}
+					}
+				}
+			}
+		}
+	})
+}
+
 // TestGemmSpecial covers alpha = 0, k = 0 and empty products.
 func TestGemmSpecial(t *testing.T) {
 	gemmForEachPath(t, func(t *testing.T) {
@@ -220,9 +289,10 @@ func TestGemmLarge(t *testing.T) {
 
 // TestGemmThreadInvariance checks that the bits of the result do not depend on GOMAXPROCS.
 func TestGemmThreadInvariance(t *testing.T) {
-	shapes := [][3]int{{300, 333, 257}, {97, 1200, 300}, {1100, 40, 300}, {1, 3000, 700}, {1, 900, 700}, {2000, 1, 700}, {64, 64, 64}}
+	shapes := [][3]int{{300, 333, 257}, {97, 1200, 300}, {1100, 40, 300}, {1, 3000, 700}, {1, 900, 700}, {2000, 1, 700}, {64, 64, 64},
+		{8, 3000, 300}, {5, 700, 700}, {16, 129, 2100}, {3, 1000, 257}}
 	if testing.Short() {
-		shapes = [][3]int{{150, 170, 300}, {1, 2000, 300}, {1000, 1, 300}}
+		shapes = [][3]int{{150, 170, 300}, {1, 2000, 300}, {1000, 1, 300}, {6, 1100, 300}}
 	}
 	gemmForEachPath(t, func(t *testing.T) {
 		rng := rand.New(rand.NewPCG(7, 8))
@@ -256,7 +326,7 @@ func TestGemmAllocs(t *testing.T) {
 	if testing.Short() {
 		t.Skip("allocation counts are unreliable under the race detector")
 	}
-	for _, s := range [][3]int{{64, 64, 64}, {300, 300, 300}, {1, 1024, 1024}, {1024, 1, 1024}} {
+	for _, s := range [][3]int{{64, 64, 64}, {300, 300, 300}, {1, 1024, 1024}, {1024, 1, 1024}, {8, 1536, 384}, {5, 65, 384}} {
 		m, n, k := s[0], s[1], s[2]
 		a, b, c := make([]float32, m*k), make([]float32, k*n), make([]float32, m*n)
 		for tr := range 4 {

@@ -1,0 +1,177 @@
+package kernel
+
+import "runtime"
+
+// Products with few rows (2 ≤ m ≤ gemmSmallMaxM), such as verifying a few speculated tokens or
+// decoding a handful of sequences against large weight matrices, are bound by reading B. They
+// skip the packing of gemmPacked (which copies all of B for every call) and read B once.
+//
+// Untransposed B: C is computed in strips of gemmSmallCols columns; for each strip and k block,
+// groups of up to gemmSmallNRows rows of A run down B in place (the first group reads the
+// strip from memory, the others from cache).
+//
+// Transposed B (n×k), and untransposed B on paths whose kernel cannot stream strided rows well
+// (smallPackB): each strip is copied, one k block at a time, into small k-major panels that
+// stay in cache while every group of rows of A runs down them; B is still read once.
+//
+// The k blocks are gemmPacked's, and every element is computed as there: one chain of
+// multiply-adds over each k block in order, written back with alpha and beta the same way. So a
+// row of C has the same bits whether it is computed with few rows or many (callers such as a
+// key/value cache rely on it). The work is split over goroutines by columns only, in whole
+// strips, so the result does not depend on the number of goroutines either.
+
+const (
+	// gemmSmallMaxM is the largest m that takes the small-m path.
+	gemmSmallMaxM = 16
+	// gemmSmallNRows is the most rows of A per kernel call, gemmSmallCols the most columns of
+	// C (and the granule of the split over goroutines).
+	gemmSmallNRows = 8
+	gemmSmallCols  = 64
+	// gemmSmallParallelWork is the k·n above which the product is split over goroutines.
+	gemmSmallParallelWork = 256 * 1024
+)
+
+// gemmSmallNFunc computes, for r < rows (1 ≤ rows ≤ gemmSmallNRows) and j < cols (1 ≤ cols ≤
+// gemmSmallCols), c[r*ldc+j] = alpha·Σ_p a[r*lda+p]·b[p*ldb+j] (+ beta·c[r*ldc+j] unless beta
+// is zero), each sum taken in order of p (k ≥ 1), the write-back rounded as gemmWriteBack.
+type gemmSmallNFunc func(k, rows int, a []float32, lda int, b []float32, ldb int, c []float32, ldc, cols int, alpha, beta float32)
+
+// gemmSmall handles 2 ≤ m ≤ gemmSmallMaxM when the path has small-m kernels.
+func gemmSmall(g *gemmKernel, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	var buf *gemvBuf
+	if transA {
+		// Gather op(A) into rows (it is small: m×k).
+		buf = getGemvBuf()
+		if cap(buf.x) < m*k {
+			buf.x = make([]float32, m*k)
+		}
+		at := buf.x[:m*k]
+		for p := range k {
+			src := a[p*lda : p*lda+m]
+			for i, v := range src {
+				at[i*k+p] = v
+			}
+		}
+		a, lda = at, k
+	}
+	job := getGemmJob()
+	job.args = gemmArgs{
+		g: g, transB: transB, m: m, n: n, k: k, alpha: alpha, beta: beta,
+		a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc,
+	}
+	units := (n + gemmSmallCols - 1) / gemmSmallCols
+	w := 1
+	if k*n >= gemmSmallParallelWork {
+		w = min(runtime.GOMAXPROCS(0), units, gemmMaxParts)
+	}
+	job.kind, job.parts, job.tiles = gemmJobSmall, w, units
+	job.run()
+	job.args = gemmArgs{}
+	putGemmJob(job)
+	if buf != nil {
+		putGemvBuf(buf)
+	}
+}
+
+// smallPart computes the part-th of parts slices of the columns of C.
+func (j *gemmJob) smallPart(part int) {
+	p := &j.args
+	lo, hi := part*j.tiles/j.parts*gemmSmallCols, min((part+1)*j.tiles/j.parts*gemmSmallCols, p.n)
+	p.small(lo, hi)
+}
+
+// small computes columns [lo, hi) of C. The k blocks are those of gemmPacked and each element
+// is computed as there (one chain of multiply-adds per k block, written back with alpha and
+// beta the same way), so a row of C does not depend on m whichever path computes it.
+func (p *gemmArgs) small(lo, hi int) {
+	g, m, k := p.g, p.m, p.k
+	a, lda, ldc := p.a, p.lda, p.ldc
+	kc := gemmBlockSize(k, g.kc, 1)
+	if !p.transB && !g.smallPackB {
+		for j := lo; j < hi; j += gemmSmallCols {
+			cols := min(gemmSmallCols, hi-j)
+			for pc := 0; pc < k; pc += kc {
+				kb := min(kc, k-pc)
+				beta := p.beta
+				if pc > 0 {
+					beta = 1
+				}
+				for i := 0; i < m; i += gemmSmallNRows {
+					rows := min(gemmSmallNRows, m-i)
+					g.smallN(kb, rows, a[i*lda+pc:], lda, p.b[pc*p.ldb+j:], p.ldb, p.c[i*ldc+j:], ldc, cols, p.alpha, beta)
+				}
+			}
+		}
+		return
+	}
+	// Transposed B (or a path that wants it): each strip of op(B) is copied into small k-major
+	// panels of nr columns (in cache) used at once by every row of A.
+	nr := g.nr
+	pack := g.pack
+	if pack == nil {
+		pack = gemmPackRows
+	}
+	s := getGemvScratch(kc * gemmSmallCols)
+	d := (*s)[:kc*gemmSmallCols]
+	for j := lo; j < hi; j += gemmSmallCols {
+		cols := min(gemmSmallCols, hi-j)
+		for pc := 0; pc < k; pc += kc {
+			kb := min(kc, k-pc)
+			if p.transB {
+				for jr := 0; jr < cols; jr += nr {
+					pack(d[jr*kb:(jr+nr)*kb], nr, p.b[(j+jr)*p.ldb+pc:], p.ldb, min(nr, cols-jr), kb)
+				}
+			} else {
+				gemmPackBRows(d, nr, p.b, p.ldb, pc, kb, j, cols)
+			}
+			beta := p.beta
+			if pc > 0 {
+				beta = 1
+			}
+			for jr := 0; jr < cols; jr += nr {
+				nn := min(nr, cols-jr)
+				panel := d[jr*kb : (jr+nr)*kb]
+				for i := 0; i < m; i += gemmSmallNRows {
+					rows := min(gemmSmallNRows, m-i)
+					g.smallN(kb, rows, a[i*lda+pc:], lda, panel, nr, p.c[i*ldc+j+jr:], ldc, nn, p.alpha, beta)
+				}
+			}
+		}
+	}
+	putGemvScratch(s)
+}
+
+// gemmSmallNGeneric is the generic gemmSmallNFunc: the generic 1×8 micro-kernel on each row
+// of A in place, eight columns at a time (a last partial group through a scratch tile when B
+// is a padded panel, else one column at a time).
+func gemmSmallNGeneric(k, rows int, a []float32, lda int, b []float32, ldb int, c []float32, ldc, cols int, alpha, beta float32) {
+	full := cols / 8 * 8
+	padded := full < cols && ldb >= full+8 && len(b) >= (k-1)*ldb+full+8
+	for r := range rows {
+		ar := a[r*lda : r*lda+k]
+		cr := c[r*ldc : r*ldc+cols]
+		for j := 0; j < full; j += 8 {
+			gemmMicroGeneric1x8(k, ar, b[j:], ldb, cr[j:], ldc, alpha, beta)
+		}
+		if full == cols {
+			continue
+		}
+		if padded {
+			var t [8]float32
+			gemmMicroGeneric1x8(k, ar, b[full:], ldb, t[:], 8, 1, 0)
+			gemmWriteBack(1, cols-full, t[:], 8, cr[full:], ldc, alpha, beta)
+			continue
+		}
+		for j := full; j < cols; j++ {
+			var s float32
+			for p, av := range ar {
+				s += av * b[p*ldb+j]
+			}
+			if beta == 0 {
+				cr[j] = alpha * s
+			} else {
+				cr[j] = float32(alpha*s) + float32(beta*cr[j])
+			}
+		}
+	}
+}
