@@ -14,7 +14,7 @@
 //
 // Usage:
 //
-//	go run ./examples/restem                 # both tasks, 3 seeds (about 15 minutes on 2 cores)
+//	go run ./examples/restem                 # both tasks, 3 seeds (about 20 CPU-minutes)
 //	go run ./examples/restem -quick          # smoke run
 //	go run ./examples/restem -json           # one JSON object in the common schema
 //	go run ./examples/restem -base DIR       # reuse base models saved in DIR by an earlier run
