@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tenet-ml/tenet/examples/internal/report"
 	"github.com/tenet-ml/tenet/lm/task"
 )
 
@@ -27,14 +28,14 @@ func calibrateRun(ctx context.Context, s settings, seed0 uint64, seeds int, task
 		var vals []float64
 		for i := range seeds {
 			sd := seed0 + uint64(i)
-			t0, c0 := time.Now(), cpuTime()
+			t0, c0 := time.Now(), report.CPUSeconds()
 			b, err := trainBase(ctx, tk, maxLen, ts, sd, baseDir)
 			if err != nil {
 				return err
 			}
 			vals = append(vals, b.valPass1)
 			fmt.Fprintf(stdout, "calibrate %s seed %d: human %d, width %d, layers %d, steps %d (taken %d), lr %g: base validation pass@1 %.3f (wall %.0fs, cpu %.0fs)\n",
-				tk.Name(), sd, ts.Human, ts.Width, ts.Layers, ts.BaseSteps, b.steps, ts.BaseLR, b.valPass1, time.Since(t0).Seconds(), (cpuTime() - c0).Seconds())
+				tk.Name(), sd, ts.Human, ts.Width, ts.Layers, ts.BaseSteps, b.steps, ts.BaseLR, b.valPass1, time.Since(t0).Seconds(), report.CPUSeconds()-c0)
 		}
 		fmt.Fprintf(stdout, "calibrate %s: base validation pass@1 %s\n", tk.Name(), task.Summarize(vals))
 	}

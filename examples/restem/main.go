@@ -23,6 +23,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -38,6 +39,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tenet-ml/tenet/examples/internal/report"
 	"github.com/tenet-ml/tenet/lm"
 	"github.com/tenet-ml/tenet/lm/task"
 )
@@ -196,10 +198,9 @@ func run(ctx context.Context, s settings, seed0 uint64, seeds int, taskList, bas
 		return errors.New("-seeds must be at least 1")
 	}
 	start := time.Now()
-	rep := report{Example: "restem", Seed: seed0, Config: configMap(s)}
+	rep := report.New("restem", seed0, configMap(s))
 	rep.Config["seeds"], rep.Config["tasks"] = seeds, taskList
-	cpu0 := cpuTime()
-	rep.Tables = map[string][]map[string]any{}
+	cpu0 := report.CPUSeconds()
 	var plots []plotSeries
 	for _, name := range strings.Split(taskList, ",") {
 		tk, maxLen, err := taskSpec(strings.TrimSpace(name), s)
@@ -231,24 +232,22 @@ func run(ctx context.Context, s settings, seed0 uint64, seeds int, taskList, bas
 		fmt.Fprintf(os.Stderr, "plot: %s\n", path)
 	}
 	rep.Config["seconds"] = math.Round(time.Since(start).Seconds())
-	rep.Config["cpu_seconds"] = math.Round((cpuTime() - cpu0).Seconds())
+	rep.Config["cpu_seconds"] = math.Round(report.CPUSeconds() - cpu0)
 	if outDir != "" {
 		// The report is kept beside the plot whatever the output format.
-		b, err := json.MarshalIndent(rep, "", " ")
-		if err != nil {
+		var buf bytes.Buffer
+		if err := rep.WriteJSON(&buf); err != nil {
 			return err
 		}
-		if err := os.WriteFile(filepath.Join(outDir, "report.json"), append(b, '\n'), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(outDir, "report.json"), buf.Bytes(), 0o644); err != nil {
 			return err
 		}
 	}
 	if asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", " ")
-		return enc.Encode(rep)
+		return rep.WriteJSON(stdout)
 	}
 	printFindings(stdout, rep.Findings)
-	fmt.Fprintf(stdout, "\ntotal time %s (CPU time %s)\n", time.Since(start).Round(time.Second), (cpuTime() - cpu0).Round(time.Second))
+	fmt.Fprintf(stdout, "\ntotal time %s (CPU time %s)\n", time.Since(start).Round(time.Second), time.Duration((report.CPUSeconds()-cpu0)*float64(time.Second)).Round(time.Second))
 	return nil
 }
 

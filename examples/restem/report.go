@@ -6,30 +6,13 @@ import (
 	"math"
 	"strings"
 
+	"github.com/tenet-ml/tenet/examples/internal/report"
 	"github.com/tenet-ml/tenet/lm"
 	"github.com/tenet-ml/tenet/lm/task"
 )
 
-// report is the common JSON schema of the examples.
-type report struct {
-	Example  string                      `json:"example"`
-	Seed     uint64                      `json:"seed"`
-	Config   map[string]any              `json:"config"`
-	Tables   map[string][]map[string]any `json:"tables"`
-	Findings []finding                   `json:"findings"`
-}
-
 // finding is one checked claim with the numbers behind it.
-type finding struct {
-	ID       string  `json:"id"`
-	Claim    string  `json:"claim"`
-	Holds    bool    `json:"holds"`
-	Value    float64 `json:"value"`
-	Baseline float64 `json:"baseline"`
-	StdErr   float64 `json:"stderr"`
-	N        int     `json:"n"`
-	Note     string  `json:"note,omitempty"`
-}
+type finding = report.Finding
 
 // metric extracts one number of an iteration record.
 type metric struct {
@@ -118,7 +101,7 @@ func summarise(name string, runs []seedRun, s settings) ([]map[string]any, []fin
 		Holds:    rest.Beats(base),
 		Value:    round(rest.Mean),
 		Baseline: round(base.Mean),
-		StdErr:   round(math.Sqrt(rest.StdErr*rest.StdErr + base.StdErr*base.StdErr)),
+		Stderr:   round(math.Sqrt(rest.StdErr*rest.StdErr + base.StdErr*base.StdErr)),
 		N:        len(runs),
 		Note:     fmt.Sprintf("iterations chosen per seed: %s; base %s, ReST-EM %s", strings.Join(picks, ","), fmtStat(base), fmtStat(rest)),
 	})
@@ -143,7 +126,7 @@ func summarise(name string, runs []seedRun, s settings) ([]map[string]any, []fin
 			Holds:    earlier.Beats(final) && trFinal.Mean >= trEarlier.Mean,
 			Value:    round(final.Mean),
 			Baseline: round(earlier.Mean),
-			StdErr:   round(math.Sqrt(final.StdErr*final.StdErr + earlier.StdErr*earlier.StdErr)),
+			Stderr:   round(math.Sqrt(final.StdErr*final.StdErr + earlier.StdErr*earlier.StdErr)),
 			N:        len(runs),
 			Note: fmt.Sprintf("test pass@1: iteration %d %s, iteration %d %s; train pass@1: %s → %s",
 				bestIt, fmtStat(earlier), last, fmtStat(final), fmtStat(trEarlier), fmtStat(trFinal)),
@@ -188,6 +171,6 @@ func printFindings(w io.Writer, fs []finding) {
 	fmt.Fprintln(w, "\nfindings:")
 	for _, f := range fs {
 		fmt.Fprintf(w, "  %-30s holds=%-5v value %.3f vs %.3f (stderr of difference %.3f, n=%d)\n      %s\n      %s\n",
-			f.ID, f.Holds, f.Value, f.Baseline, f.StdErr, f.N, f.Claim, f.Note)
+			f.ID, f.Holds, f.Value, f.Baseline, f.Stderr, f.N, f.Claim, f.Note)
 	}
 }

@@ -41,6 +41,8 @@ type Finding struct {
 	Stderr float64 `json:"stderr"`
 	// N is the number of runs, seeds or samples behind Value.
 	N int `json:"n"`
+	// Note optionally explains the numbers, e.g. why a finding could not be checked.
+	Note string `json:"note,omitempty"`
 }
 
 // New returns an empty report for the named example.
