@@ -629,47 +629,19 @@ func (f *MapFeature) decode(b []byte) error {
 			// member replaces it (oneof semantics).
 			switch num {
 			case 3:
-				if f.Lane == nil {
-					f.clearOneof()
-					f.Lane = new(LaneCenter)
-				}
-				err = f.Lane.decode(m)
+				err = oneofMember(f, &f.Lane).decode(m)
 			case 4:
-				if f.RoadLine == nil {
-					f.clearOneof()
-					f.RoadLine = new(RoadLine)
-				}
-				err = f.RoadLine.decode(m)
+				err = oneofMember(f, &f.RoadLine).decode(m)
 			case 5:
-				if f.RoadEdge == nil {
-					f.clearOneof()
-					f.RoadEdge = new(RoadEdge)
-				}
-				err = f.RoadEdge.decode(m)
+				err = oneofMember(f, &f.RoadEdge).decode(m)
 			case 7:
-				if f.StopSign == nil {
-					f.clearOneof()
-					f.StopSign = new(StopSign)
-				}
-				err = f.StopSign.decode(m)
+				err = oneofMember(f, &f.StopSign).decode(m)
 			case 8:
-				if f.Crosswalk == nil {
-					f.clearOneof()
-					f.Crosswalk = new(Polygon)
-				}
-				err = f.Crosswalk.decode(m)
+				err = oneofMember(f, &f.Crosswalk).decode(m)
 			case 9:
-				if f.SpeedBump == nil {
-					f.clearOneof()
-					f.SpeedBump = new(Polygon)
-				}
-				err = f.SpeedBump.decode(m)
+				err = oneofMember(f, &f.SpeedBump).decode(m)
 			case 10:
-				if f.Driveway == nil {
-					f.clearOneof()
-					f.Driveway = new(Polygon)
-				}
-				err = f.Driveway.decode(m)
+				err = oneofMember(f, &f.Driveway).decode(m)
 			}
 			if err != nil {
 				return fmt.Errorf("field %d: %w", num, err)
@@ -967,4 +939,14 @@ func (p *Polygon) decode(b []byte) error {
 		b = b[n:]
 	}
 	return nil
+}
+
+// oneofMember returns the map feature's member *field, first clearing every member and
+// allocating this one if it is not the member already set.
+func oneofMember[T any](f *MapFeature, field **T) *T {
+	if *field == nil {
+		f.clearOneof()
+		*field = new(T)
+	}
+	return *field
 }
