@@ -201,3 +201,97 @@ func TestTrainBC(t *testing.T) {
 		t.Fatal("no data accepted")
 	}
 }
+
+// noisyLogScene replaces the SDC's log of testScene(1) with motion at speed v along a
+// straight line (radius 0) or a left-turning circle of the given radius, with uniform
+// position noise of ±noise metres and yaw noise of ±noise radians on every logged point.
+func noisyLogScene(v, radius, noise float32, seed uint64) *Scenario {
+	sc := testScene(1)
+	T := sc.Log.NumSteps
+	rng := rand.New(rand.NewPCG(seed, 1))
+	u := func() float32 { return (2*rng.Float32() - 1) * noise }
+	for t := range T {
+		s := v * float32(t) * DefaultDt
+		x, y, yaw := s, float32(0), float32(0)
+		if radius > 0 {
+			yaw = s / radius
+			sn, c := sincos32(yaw)
+			x, y = radius*sn, radius*(1-c)
+		}
+		sn, c := sincos32(yaw)
+		sc.Log.X[t], sc.Log.Y[t] = x+u(), y+u()
+		sc.Log.Yaw[t] = yaw + u()
+		sc.Log.VelX[t], sc.Log.VelY[t] = v*c, v*sn
+	}
+	return sc
+}
+
+// checkIDMFeasible rolls the simulator out and fails on any step of object 0 whose inverse
+// bicycle needs |a| above InfeasibleAccel or |κ| above InfeasibleCurvature, or which the
+// kinematic-infeasibility metric flags. It returns the largest |a| and |κ| seen.
+func checkIDMFeasible(t *testing.T, sm *Simulator) (maxA, maxK float32) {
+	t.Helper()
+	n := sm.State.NumObjects()
+	value, valid := make([]float32, n), make([]bool, n)
+	for !sm.State.Done() {
+		prev := sm.State.Current(0)
+		sm.Step()
+		cur := sm.State.Current(0)
+		a, k := BicycleInverse(prev, cur, sm.State.Dt())
+		maxA, maxK = max(maxA, abs32(a)), max(maxK, abs32(k))
+		if abs32(a) > InfeasibleAccel || abs32(k) > InfeasibleCurvature {
+			t.Fatalf("step %d: a %v m/s², κ %v 1/m", sm.State.Timestep, a, k)
+		}
+		KinematicInfeasibility(sm.State, value, valid)
+		if valid[0] && value[0] != 0 {
+			t.Fatalf("step %d flagged kinematically infeasible", sm.State.Timestep)
+		}
+	}
+	return maxA, maxK
+}
+
+func TestIDMNoisyLogFeasible(t *testing.T) {
+	for _, tc := range []struct {
+		name             string
+		v, radius, noise float32
+	}{
+		{"straight", 10, 0, 0.3},
+		{"straight-slow", 2, 0, 0.1},
+		{"curve-40m", 8, 40, 0.3},
+		{"curve-12m", 5, 12, 0.2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for seed := range uint64(5) {
+				sc := noisyLogScene(tc.v, tc.radius, tc.noise, seed)
+				for _, dyn := range []Dynamics{StateDynamics{}, Bicycle{}} {
+					sm := NewSimulator(sc, Group{Objects: []int{0}, Actor: NewIDM(), Dynamics: dyn})
+					maxA, maxK := checkIDMFeasible(t, sm)
+					// Placed on the path, the object stays near the noise-free one (the
+					// bicycle model only follows the path heading and may drift sideways).
+					cur := sm.State.Current(0)
+					off := abs32(cur.Y)
+					if tc.radius > 0 {
+						off = abs32(hypot32(cur.X, cur.Y-tc.radius) - tc.radius)
+					}
+					if _, ok := dyn.(StateDynamics); ok && off > 1 {
+						t.Fatalf("seed %d %s: %v m off the noise-free path", seed, dyn.Name(), off)
+					}
+					if seed == 0 {
+						t.Logf("%s: max |a| %.2f m/s², max |κ| %.3f 1/m, final offset %.2f m", dyn.Name(), maxA, maxK, off)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestIDMBrakingBounded(t *testing.T) {
+	// With the 10 m look-ahead the stopped leader is seen late and IDM brakes as hard as it
+	// may; the deceleration stays within MaxBrake.
+	sm := NewSimulator(stoppedLeaderScene(), Group{Objects: []int{0}, Actor: NewIDM(), Dynamics: StateDynamics{}})
+	maxA, _ := checkIDMFeasible(t, sm)
+	if maxA > NewIDM().MaxBrake+1e-3 {
+		t.Fatalf("largest |a| %v above MaxBrake", maxA)
+	}
+	t.Logf("largest |a| %.2f m/s²", maxA)
+}

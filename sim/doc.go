@@ -54,8 +54,9 @@
 // # Agents
 //
 // Expert (log playback through the inverse dynamics), ConstantVelocity (keeps speed and
-// heading), IDM (the intelligent driver model following the logged path, Waymax's defaults
-// v0 30 m/s, s0 2 m, T 2 s, a 2, b 4, δ 4 and a configurable look-ahead, 10 m by default) and
+// heading), IDM (the intelligent driver model following the smoothed logged path, Waymax's
+// defaults v0 30 m/s, s0 2 m, T 2 s, a 2, b 4, δ 4 and a configurable look-ahead, 10 m by
+// default, with braking bounded at 10 m/s²) and
 // BCPolicy (behaviour cloning: an MLP on the Observer's ego-centric features — nearby
 // objects, roadgraph points, route points, the nearest signal — trained with package
 // autodiff on actions inferred from the log, in a delta or bicycle action space).
@@ -102,9 +103,13 @@
 //     parallel instead, and states are per scenario.
 //   - The off-road distance is to the nearest road-edge point, as in Waymax, so its magnitude
 //     carries the point spacing as error; only its sign decides the metric.
-//   - IDM moves objects along their logged path by arc length (Waymax projects onto the
-//     nearest logged waypoint's heading), places its look-ahead boxes along the path rather
-//     than straight ahead, and keeps objects whose logged path is shorter than 1 m parked.
+//   - IDM moves objects by arc length along their logged path smoothed by a moving average,
+//     with heading interpolated along the smoothed path and turned at most
+//     0.95·InfeasibleCurvature per metre (Waymax projects onto the nearest raw logged
+//     waypoint's heading), bounds braking at 10 m/s² (Waymax does not bound it), places its
+//     look-ahead boxes along the path rather than straight ahead, and keeps objects whose
+//     logged path is shorter than 1 m parked. Under StateDynamics its steps are
+//     kinematically feasible.
 //   - Route paths are derived from the lane graph (WOMD has none): lane changes after the
 //     start are not followed; when no path ends near the SDC's last logged position the
 //     closest one is marked on route.
