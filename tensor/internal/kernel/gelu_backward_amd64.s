@@ -31,35 +31,9 @@ DATA gbConst<>+72(SB)/4, $0x3fcc422a // 2·geluC
 DATA gbConst<>+76(SB)/4, $0x80000000 // sign bit
 GLOBL gbConst<>(SB), RODATA|NOPTR, $80
 
-// GBEXPZ(x, t, n, q, r2): q = e^x lane by lane (exp_amd64.s's EXPZ); x, t, n and r2 are
-// clobbered. Constants: Z17 = 89, Z18 = −104, Z19 = log2e, Z20 = 1.5·2^23, Z21 = ln2Hi,
-// Z22 = ln2Lo, Z23 = 1, Z24…Z29 = c2…c7.
-#define GBEXPZ(x, t, n, q, r2) \
-	VMINPS x, Z17, x; \
-	VMAXPS x, Z18, x; \
-	VMOVAPS x, t; \
-	VFMADD213PS Z20, Z19, t; \
-	VSUBPS Z20, t, n; \
-	VFNMADD231PS Z21, n, x; \
-	VFNMADD231PS Z22, n, x; \
-	VMOVAPS Z29, q; \
-	VFMADD213PS Z28, x, q; \
-	VFMADD213PS Z27, x, q; \
-	VFMADD213PS Z26, x, q; \
-	VFMADD213PS Z25, x, q; \
-	VFMADD213PS Z24, x, q; \
-	VMULPS x, x, r2; \
-	VFMADD213PS x, r2, q; \
-	VADDPS Z23, q, q; \
-	VPSUBD Z20, t, t; \
-	VPSRAD $1, t, n; \
-	VPSLLD $23, t, t; \
-	VPSLLD $23, n, n; \
-	VPSUBD n, t, t; \
-	VPADDD Z23, n, n; \
-	VPADDD Z23, t, t; \
-	VMULPS n, q, q; \
-	VMULPS t, q, q
+// EXPZ (from exp_amd64.h) computes the exponential; its constants live in Z17…Z29 as
+// loaded below from the first words of gbConst.
+#include "exp_amd64.h"
 
 // GBBODY maps x in Z5 and dy in Z9 to dy·GELUTanh'(x) in Z3:
 //   v = min(max(x, −20), 20); u = v²; z = (C·v)·(A·u + 1); e = e^(−2|z|)
@@ -76,7 +50,7 @@ GLOBL gbConst<>(SB), RODATA|NOPTR, $80
 	VMULPS Z7, Z8, Z8; \
 	VADDPS Z8, Z8, Z0; \
 	VPORD Z30, Z0, Z0; \
-	GBEXPZ(Z0, Z1, Z2, Z3, Z4); \
+	EXPZ(Z0, Z1, Z2, Z3, Z4); \
 	VADDPS Z23, Z3, Z7; \
 	VDIVPS Z7, Z23, Z7; \
 	VMULPS Z7, Z3, Z8; \
