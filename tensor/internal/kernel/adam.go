@@ -39,8 +39,9 @@ var adamImpl = [numPaths]func(x, g, m, v []float32, p AdamParams){
 //
 // This is PyTorch's update with the division of √v by √(1−β2ᵗ) replaced by a multiplication
 // by its reciprocal. The assembly paths fuse multiply-adds, so they may differ from the generic
-// path by a few ulps. Large inputs are split over goroutines; every element is computed the
-// same way whatever the split.
+// path by a few ulps, and they treat subnormal moments as zero when that cannot change the
+// denominator (see adamFlushBits). Large inputs are split over goroutines; every element is
+// computed the same way whatever the split.
 func Adam(x, g, m, v []float32, p AdamParams) {
 	n := len(x)
 	g, m, v = g[:n], m[:n], v[:n]

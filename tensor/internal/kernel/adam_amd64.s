@@ -7,7 +7,9 @@
 //   DI x (parameter)   SI g   DX m   R8 v   CX elements left   BX 1 when weight decay is on
 //   AX elements done (the result)
 //   vector 0..7: β1, 1−β1, β2, 1−β2, λ, step size, 1/√(1−β2ᵗ), ε (broadcast)
-// Only whole vectors are processed; the caller finishes the tail.
+// Only whole vectors are processed; the caller finishes the tail. The bits csr are ORed
+// into MXCSR for the duration of the call and the caller's MXCSR restored before returning
+// (csr = 0x8040 sets flush-to-zero and denormals-are-zero; see adamFlushBits).
 
 // ADAMBODY is one vector of the update on the registers given (six scratch, then the eight
 // constants); NODECAY is a fresh label. It updates m, v and x in place.
@@ -53,10 +55,15 @@ NODECAY: \
 	SHLL $1, R10; \
 	JEQ 2(PC); \
 	MOVQ $1, BX; \
-	XORQ AX, AX
+	XORQ AX, AX; \
+	STMXCSR saved-4(SP); \
+	MOVL saved-4(SP), R10; \
+	ORL csr+104(FP), R10; \
+	MOVL R10, flush-8(SP); \
+	LDMXCSR flush-8(SP)
 
-// func adamAVX2(x, g, m, v []float32, p *AdamParams) int
-TEXT ·adamAVX2(SB), NOSPLIT, $0-112
+// func adamAVX2(x, g, m, v []float32, p *AdamParams, csr uint32) int
+TEXT ·adamAVX2(SB), NOSPLIT, $8-120
 	ADAMSETUP(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7)
 
 adam2_loop:
@@ -72,12 +79,13 @@ adam2_loop:
 	JMP  adam2_loop
 
 adam2_done:
+	LDMXCSR saved-4(SP)
 	VZEROUPPER
-	MOVQ AX, ret+104(FP)
+	MOVQ AX, ret+112(FP)
 	RET
 
-// func adamAVX512(x, g, m, v []float32, p *AdamParams) int
-TEXT ·adamAVX512(SB), NOSPLIT, $0-112
+// func adamAVX512(x, g, m, v []float32, p *AdamParams, csr uint32) int
+TEXT ·adamAVX512(SB), NOSPLIT, $8-120
 	ADAMSETUP(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7)
 
 adam5_loop:
@@ -93,6 +101,7 @@ adam5_loop:
 	JMP  adam5_loop
 
 adam5_done:
+	LDMXCSR saved-4(SP)
 	VZEROUPPER
-	MOVQ AX, ret+104(FP)
+	MOVQ AX, ret+112(FP)
 	RET

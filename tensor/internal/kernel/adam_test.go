@@ -129,3 +129,71 @@ func BenchmarkAdam(b *testing.B) {
 		}
 	}
 }
+
+// subnormalHalf returns x/2 computed at run time (not folded by the compiler).
+//
+//go:noinline
+func subnormalHalf(x float32) float32 { return x * 0.5 }
+
+// TestAdamSubnormalMoments runs the update on moments in the subnormal range, where the
+// assembly paths flush them to zero: the parameters must match the generic path's exact
+// arithmetic, and the caller's floating-point mode must be intact afterwards (subnormal
+// results still produced). With ε too small for the flush to be invisible, nothing is flushed.
+func TestAdamSubnormalMoments(t *testing.T) {
+	const n = 100
+	setup := func() (x, g, m, v []float32) {
+		x, g, m, v = make([]float32, n), make([]float32, n), make([]float32, n), make([]float32, n)
+		for i := range x {
+			x[i] = 0.25 + float32(i)*1e-3
+			m[i] = 1e-39 * float32(i%5)
+			v[i] = 1e-40 * float32(i%3)
+			if i%4 == 0 {
+				g[i] = 1e-3 // some live units beside the dead ones
+			}
+		}
+		return
+	}
+	for _, eps := range []float64{1e-8, 0} {
+		ap := adamParamsFor(1e-4, 0.9, 0.999, eps, 0, 2000)
+		xr, gr, mr, vr := setup()
+		adamGeneric(xr, gr, mr, vr, ap)
+		forPaths(t, func(t *testing.T, p Path) {
+			x, g, m, v := setup()
+			Adam(x, g, m, v, ap)
+			for i := range x {
+				if math.Abs(float64(x[i]-xr[i])) > 1e-7*math.Abs(float64(xr[i])) {
+					t.Fatalf("eps=%g: x[%d] = %v, generic %v", eps, i, x[i], xr[i])
+				}
+				if eps == 0 && (m[i] != mr[i] || v[i] != vr[i]) {
+					t.Fatalf("eps=0 flushed a moment: m[%d] = %v (want %v), v = %v (want %v)", i, m[i], mr[i], v[i], vr[i])
+				}
+			}
+			if h := subnormalHalf(2e-38); h == 0 || h != float32(1e-38) {
+				t.Fatalf("floating-point mode not restored: 2e-38/2 = %v", h)
+			}
+		})
+	}
+}
+
+// BenchmarkAdamSubnormal times the update on second moments in the subnormal range (the
+// state of units whose gradient has been zero for thousands of steps).
+func BenchmarkAdamSubnormal(b *testing.B) {
+	n := 1 << 17
+	x, g, m, v := make([]float32, n), make([]float32, n), make([]float32, n), make([]float32, n)
+	for i := range x {
+		x[i], v[i] = 0.1, 1e-40
+	}
+	ap := adamParamsFor(1e-4, 0.9, 0.999, 1e-8, 0, 5000)
+	for _, p := range Paths() {
+		b.Run(p.String(), func(b *testing.B) {
+			defer Use(p)()
+			b.SetBytes(int64(28 * n))
+			for b.Loop() {
+				for i := 0; i < n; i += 1024 {
+					v[i] = 1e-40 // keep the moments subnormal whatever the path flushed
+				}
+				Adam(x, g, m, v, ap)
+			}
+		})
+	}
+}
