@@ -127,6 +127,14 @@ func unaryBackward(tp *Tape, r *record) {
 	if gx == nil {
 		return
 	}
+	if r.i[0] == unReLU {
+		if fresh {
+			tensor.ReLUBackwardInto(r.a.Grad, r.a.Value, r.out.Grad)
+		} else {
+			tensor.ReLUBackwardAdd(r.a.Grad, r.a.Value, r.out.Grad)
+		}
+		return
+	}
 	if fresh {
 		if r.i[0] == unGELU {
 			// A gradient new to this pass takes the kernel's output directly.
@@ -176,12 +184,6 @@ func unaryBackward(tp *Tape, r *record) {
 	case unSigmoid:
 		for i, d := range dy {
 			gx[i] += d * y[i] * (1 - y[i])
-		}
-	case unReLU:
-		for i, d := range dy {
-			if x[i] > 0 {
-				gx[i] += d
-			}
 		}
 	case unGELU, unGELUErf:
 		tmp := tp.buf(r.a.Value.Shape()...)

@@ -52,12 +52,7 @@ func sqrtVec(dst, x []float32) {
 	}
 }
 func squareVec(dst, x []float32) { kernel.Mul(dst, x, x) }
-func reluVec(dst, x []float32) {
-	dst = dst[:len(x)]
-	for i, v := range x {
-		dst[i] = max(v, 0)
-	}
-}
+func reluVec(dst, x []float32) { kernel.ReLU(dst, x) }
 func geluErfVec(dst, x []float32) {
 	dst = dst[:len(x)]
 	for i, v := range x {
@@ -161,6 +156,28 @@ func ReLU(a *Tensor) *Tensor { return unaryInto("ReLU", nil, a, reluVec) }
 func ReLUInto(dst, a *Tensor) *Tensor {
 	mustDst("ReLUInto", dst)
 	return unaryInto("ReLUInto", dst, a, reluVec)
+}
+
+// ReLUBackward returns the gradient of ReLU at x times dy: dy where x > 0 and 0 elsewhere
+// (NaN included). x and dy have the same shape.
+func ReLUBackward(x, dy *Tensor) *Tensor { return ReLUBackwardInto(New(x.shape...), x, dy) }
+
+// ReLUBackwardInto writes ReLUBackward(x, dy) into dst, which must have x's shape (it may be x
+// or dy), and returns dst.
+func ReLUBackwardInto(dst, x, dy *Tensor) *Tensor {
+	mustSameShape("ReLUBackwardInto", x, dy)
+	mustSameShape("ReLUBackwardInto", dst, x)
+	kernel.ReLUGrad(dst.data, x.data, dy.data)
+	return dst
+}
+
+// ReLUBackwardAdd adds ReLUBackward(x, dy) to dst, which must have x's shape: the accumulating
+// form for an input whose gradient already holds other contributions. It returns dst.
+func ReLUBackwardAdd(dst, x, dy *Tensor) *Tensor {
+	mustSameShape("ReLUBackwardAdd", x, dy)
+	mustSameShape("ReLUBackwardAdd", dst, x)
+	kernel.ReLUGradAdd(dst.data, x.data, dy.data)
+	return dst
 }
 
 // GELU returns the tanh approximation of the Gaussian error linear unit used by GPT-2,

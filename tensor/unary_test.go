@@ -97,3 +97,28 @@ func TestGELUBackwardFiniteDifferences(t *testing.T) {
 		mustPanic(t, "tensor: "+c.name+": shapes [2] and [3] differ", func() { c.back(New(2), New(3)) })
 	}
 }
+
+func TestReLUBackward(t *testing.T) {
+	x := FromSlice([]float32{-1, 0, 2, float32(math.NaN()), float32(math.Inf(1)), -0.5}, 2, 3)
+	dy := FromSlice([]float32{1, 2, 3, 4, 5, 6}, 2, 3)
+	want := []float32{0, 0, 3, 0, 5, 0}
+	got := ReLUBackward(x, dy)
+	for i, w := range want {
+		if got.Data()[i] != w {
+			t.Fatalf("ReLUBackward = %v, want %v", got.Data(), want)
+		}
+	}
+	acc := Full(10, 2, 3)
+	ReLUBackwardAdd(acc, x, dy)
+	for i, w := range want {
+		if acc.Data()[i] != 10+w {
+			t.Fatalf("ReLUBackwardAdd = %v, want 10 + %v", acc.Data(), want)
+		}
+	}
+	defer func() {
+		if recover() == nil {
+			t.Fatal("no panic for mismatched shapes")
+		}
+	}()
+	ReLUBackwardInto(New(3, 2), x, dy)
+}
