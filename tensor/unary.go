@@ -52,7 +52,7 @@ func sqrtVec(dst, x []float32) {
 	}
 }
 func squareVec(dst, x []float32) { kernel.Mul(dst, x, x) }
-func reluVec(dst, x []float32) { kernel.ReLU(dst, x) }
+func reluVec(dst, x []float32)   { kernel.ReLU(dst, x) }
 func geluErfVec(dst, x []float32) {
 	dst = dst[:len(x)]
 	for i, v := range x {
