@@ -82,31 +82,46 @@ func im2col(cols, x []float32, g convGeom) {
 		for i := range g.kh {
 			for j := range g.kw {
 				row := cols[((c*g.kh+i)*g.kw+j)*np:][:np]
+				lo, hi := g.validColumns(j)
 				k := 0
 				for n := range g.n {
 					plane := x[(n*g.c+c)*g.h*g.w:][:g.h*g.w]
 					for oh := range g.oh {
+						out := row[k : k+g.ow]
+						k += g.ow
 						ih := oh*g.s - g.p + i
 						if ih < 0 || ih >= g.h {
-							clear(row[k : k+g.ow])
-							k += g.ow
+							clear(out)
 							continue
 						}
 						line := plane[ih*g.w : (ih+1)*g.w]
-						for ow := range g.ow {
-							iw := ow*g.s - g.p + j
-							if iw >= 0 && iw < g.w {
-								row[k] = line[iw]
-							} else {
-								row[k] = 0
+						clear(out[:lo])
+						if g.s == 1 && hi > lo {
+							copy(out[lo:hi], line[lo-g.p+j:])
+						} else {
+							for ow := lo; ow < hi; ow++ {
+								out[ow] = line[ow*g.s-g.p+j]
 							}
-							k++
 						}
+						clear(out[hi:])
 					}
 				}
 			}
 		}
 	}
+}
+
+// validColumns returns the range [lo, hi) of output columns ow whose input column
+// ow·s − p + j lies inside the image (lo = hi when none does).
+func (g convGeom) validColumns(j int) (lo, hi int) {
+	if d := g.p - j; d > 0 {
+		lo = (d + g.s - 1) / g.s
+	}
+	if last := g.w - 1 + g.p - j; last >= 0 {
+		hi = min(g.ow, last/g.s+1)
+	}
+	lo = min(lo, g.ow)
+	return lo, max(lo, hi)
 }
 
 // col2im adds cols (C·KH·KW, N·OH·OW) back into dx (N, C, H, W): the adjoint of im2col.
@@ -116,21 +131,27 @@ func col2im(dx, cols []float32, g convGeom) {
 		for i := range g.kh {
 			for j := range g.kw {
 				row := cols[((c*g.kh+i)*g.kw+j)*np:][:np]
+				lo, hi := g.validColumns(j)
 				k := 0
 				for n := range g.n {
 					plane := dx[(n*g.c+c)*g.h*g.w:][:g.h*g.w]
 					for oh := range g.oh {
+						in := row[k : k+g.ow]
+						k += g.ow
 						ih := oh*g.s - g.p + i
 						if ih < 0 || ih >= g.h {
-							k += g.ow
 							continue
 						}
 						line := plane[ih*g.w : (ih+1)*g.w]
-						for ow := range g.ow {
-							if iw := ow*g.s - g.p + j; iw >= 0 && iw < g.w {
-								line[iw] += row[k]
+						if g.s == 1 && hi > lo {
+							dst := line[lo-g.p+j:][:hi-lo]
+							for t, v := range in[lo:hi] {
+								dst[t] += v
 							}
-							k++
+						} else {
+							for ow := lo; ow < hi; ow++ {
+								line[ow*g.s-g.p+j] += in[ow]
+							}
 						}
 					}
 				}

@@ -74,7 +74,7 @@ func TestConvPoolGradients(t *testing.T) {
 	x := randVar(rng, -1, 1, 2, 3, 5, 6)
 	w := randVar(rng, -1, 1, 4, 3, 3, 3)
 	b := randVar(rng, -1, 1, 4)
-	for _, sp := range [][2]int{{1, 0}, {1, 1}, {2, 1}} {
+	for _, sp := range [][2]int{{1, 0}, {1, 1}, {2, 1}, {1, 4}, {3, 2}} {
 		check(t, "Conv2D", func(tp *Tape) *Var { return tp.Conv2D(x, w, b, sp[0], sp[1]) }, x, w, b)
 	}
 	check(t, "Conv2D no bias", func(tp *Tape) *Var { return tp.Conv2D(x, w, nil, 2, 0) }, x, w)

@@ -40,8 +40,9 @@ func (s *mlpStep) run() float32 {
 	return loss.Value.Item()
 }
 
-// dqnStep is one training step of a DQN-style network: (32, 4, 10, 10) → conv 3×3 16 → ReLU →
-// fc 128 → ReLU → fc 6, Huber loss on Q(s, a), Adam.
+// dqnStep is one training step of a DQN-style network: (32, 4, 10, 10) → conv 3×3 16, padding
+// 1 → ReLU → fc 1600→128 → ReLU → fc 6, Huber loss on Q(s, a), Adam (the geometry of the
+// PyTorch anchor's conv net).
 type dqnStep struct {
 	tp        *autodiff.Tape
 	conv      *nn.Conv2D
@@ -54,8 +55,8 @@ type dqnStep struct {
 func newDQNStep() *dqnStep {
 	rng := rand.New(rand.NewPCG(3, 4))
 	s := &dqnStep{tp: autodiff.NewTape()}
-	s.conv = nn.NewConv2D("conv", 4, 16, 3, 1, 0, rng)
-	s.fc1 = nn.NewLinear("fc1", 16*8*8, 128, rng)
+	s.conv = nn.NewConv2D("conv", 4, 16, 3, 1, 1, rng)
+	s.fc1 = nn.NewLinear("fc1", 16*10*10, 128, rng)
 	s.fc2 = nn.NewLinear("fc2", 128, 6, rng)
 	ps := append(append(s.conv.Params(), s.fc1.Params()...), s.fc2.Params()...)
 	s.opt = optim.NewAdam(ps, optim.AdamConfig{LR: 1e-4})
