@@ -13,6 +13,12 @@ const (
 	// when A has a single row panel: each B panel is then used once, and packing it would only
 	// add a pass over memory.
 	gemmDirectB = 64 * 128
+	// With at most gemmDirectBRows row panels of A, B is also read in place when it has at most
+	// gemmDirectBFew elements (it stays in L2 across the panels): packing it would cost as much
+	// as the few panels' arithmetic (the products of small-batch training steps). Larger B
+	// (beyond L2) is packed: read in place, its rows would miss the TLB and L1 sets.
+	gemmDirectBRows = 5
+	gemmDirectBFew  = 256 * 1024
 	// gemmDirectA is the largest m·n·k for which A is read in place (when the path can), and
 	// gemmDirectAN the largest n: with few column panels packing A does not pay for itself.
 	gemmDirectA  = 128 * 128 * 128
@@ -77,7 +83,7 @@ func gemmPacked(g *gemmKernel, transA, transB bool, m, n, k int, alpha float32, 
 	job.args = gemmArgs{
 		g: g, transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, beta: beta,
 		a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc,
-		directB: !transB && (k*n <= gemmDirectB || m <= g.mr),
+		directB: !transB && (k*n <= gemmDirectB || m <= g.mr || m <= gemmDirectBRows*g.mr && k*n <= gemmDirectBFew),
 		directA: g.microA != nil && (m*n*k <= gemmDirectA || n <= gemmDirectAN),
 	}
 	tilesM := (m + g.mr - 1) / g.mr

@@ -24,9 +24,15 @@ func BenchmarkGemmTrainShapes(b *testing.B) {
 		{"mlp-dA2", false, true, 64, 256, 256},
 		{"mlp-dB2", true, false, 256, 256, 64},
 		{"mlp-dB1", true, false, 784, 256, 64},
+		{"dqn-conv", false, false, 16, 3200, 36},
+		{"dqn-conv-dW", false, true, 16, 36, 3200},
 		{"dqn-fc1", false, false, 32, 128, 1600},
 		{"dqn-fc1-dA", false, true, 32, 1600, 128},
 		{"dqn-fc1-dB", true, false, 1600, 128, 32},
+		{"batch64-1024", false, false, 64, 1024, 1024},
+		{"batch64-shakespeare-fc", false, false, 64, 1536, 384},
+		{"batch48-1024", false, false, 48, 1024, 1024},
+		{"batch70-4096", false, false, 70, 4096, 1024},
 	}
 	for _, s := range shapes {
 		b.Run(fmt.Sprintf("%s/%dx%dx%d", s.name, s.m, s.n, s.k), func(b *testing.B) {
