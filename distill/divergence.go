@@ -50,9 +50,12 @@ func (k Kind) String() string {
 //
 // Both rows of logits are divided by Temperature before their softmaxes, and gradients are
 // taken with respect to the student's raw (unscaled) logits, so they carry the chain-rule
-// factor 1/Temperature (multiply the loss by Temperature² for Hinton-style scaling). All
-// sums are accumulated in float64, and values are clamped at 0, so a divergence is never
-// negative.
+// factor 1/Temperature (multiply the loss by Temperature² for Hinton-style scaling). The
+// softmaxes use package tensor's vectorised float32 exponential; log-probabilities are
+// formed in float64 as logit minus log-sum-exp, all sums are accumulated in float64, and
+// values are clamped at 0, so a divergence is never negative. Each term thus carries the
+// float32 exponential's rounding (relative 2e-7): values agree with an all-float64
+// evaluation to a few 1e-7 absolute.
 //
 // The zero value is invalid; use one of the constructors or set Kind. A Divergence is a
 // plain value, safe for concurrent use.
@@ -313,8 +316,14 @@ func surrogate(tp *autodiff.Tape, x *autodiff.Var, g *tensor.Tensor, value float
 	return out
 }
 
-// scratch holds the float64 log-probabilities and probabilities of one row.
-type scratch struct{ lp, lq, p, q []float64 }
+// scratch holds the buffers of one row: float64 log-probabilities and probabilities for
+// the reference path (logSoftmax), float32 probabilities and temperature-scaled logits for
+// the vectorised one.
+type scratch struct {
+	lp, lq, p, q []float64
+	p32, q32     []float32
+	xt, xs       []float32
+}
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 
@@ -325,8 +334,13 @@ func getScratch(n int) *scratch {
 		s.lq = make([]float64, n)
 		s.p = make([]float64, n)
 		s.q = make([]float64, n)
+		s.p32 = make([]float32, n)
+		s.q32 = make([]float32, n)
+		s.xt = make([]float32, n)
+		s.xs = make([]float32, n)
 	}
 	s.lp, s.lq, s.p, s.q = s.lp[:n], s.lq[:n], s.p[:n], s.q[:n]
+	s.p32, s.q32, s.xt, s.xs = s.p32[:n], s.q32[:n], s.xt[:n], s.xs[:n]
 	return s
 }
 
@@ -358,17 +372,74 @@ func logSoftmax(logp, p []float64, z []float32, inv float64) {
 	}
 }
 
+// softmaxRow sets p = softmax(x) with the vectorised float32 exponential of package tensor
+// and returns the row's log-sum-exp lse and 1/Σ p in float64. The kernel normalises by a
+// float32 sum; lse is corrected by log Σ p (summed in float64) so that log p_i = x_i − lse
+// and p_i·r (r the returned factor) agree to the exponential's own rounding. It panics for a
+// row without a finite log-sum-exp (all −Inf, +Inf or NaN).
+func softmaxRow(p, x []float32) (lse, r float64) {
+	lse = tensor.SoftmaxRow(p, x)
+	if math.IsInf(lse, 0) || math.IsNaN(lse) {
+		panic(fmt.Sprintf("distill: logits row without a finite maximum, or with NaN (log-sum-exp %v)", lse))
+	}
+	s := sum64(p)
+	return lse + math.Log(s), 1 / s
+}
+
+// sum64 returns Σ x in float64 with four accumulators (a fixed order: accumulator j adds
+// the entries at indices ≡ j mod 4), which breaks the dependency chain of one running sum.
+func sum64(x []float32) float64 {
+	var s0, s1, s2, s3 float64
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		v := (*[4]float32)(x[i:])
+		s0 += float64(v[0])
+		s1 += float64(v[1])
+		s2 += float64(v[2])
+		s3 += float64(v[3])
+	}
+	for ; i < len(x); i++ {
+		s0 += float64(x[i])
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
+// klSum returns Σ_{a_i > 0} a_i·(x_i − y_i − c) in float64 (four accumulators, as sum64):
+// the unnormalised KL(A‖B) of rows whose log-probabilities are x − lseX and y − lseY, with
+// c = lseX − lseY. Entries with a_i = 0 are skipped, so that 0·log 0 = 0.
+func klSum(a, x, y []float32, c float64) float64 {
+	n := len(a)
+	x, y = x[:n], y[:n]
+	var s [4]float64
+	for i, ai := range a {
+		if ai > 0 {
+			s[i&3] += float64(ai) * (float64(x[i]) - float64(y[i]) - c)
+		}
+	}
+	return (s[0] + s[1]) + (s[2] + s[3])
+}
+
 // row computes the divergence of one row; the gradient written to grad (if not nil) is
 // multiplied by scale.
+//
+// The softmaxes use float32 vector exponentials; every log-probability is formed in float64
+// as the (scaled) logit minus the row's log-sum-exp, and every sum is accumulated in float64.
+// No other transcendental is evaluated except JSD's one log1p per entry.
 func (d Divergence) row(grad, teacher, student []float32, scale float64, s *scratch) float64 {
-	inv := 1.0
-	if d.Temperature != 0 {
-		inv = 1 / d.Temperature
-	}
 	n := len(student)
-	lp, lq, p, q := s.lp[:n], s.lq[:n], s.p[:n], s.q[:n]
-	logSoftmax(lp, p, teacher, inv)
-	logSoftmax(lq, q, student, inv)
+	xt, xs := teacher[:n], student[:n]
+	inv := 1.0
+	if d.Temperature != 0 && d.Temperature != 1 {
+		inv = 1 / d.Temperature
+		xt, xs = s.xt[:n], s.xs[:n]
+		for i := range n {
+			xt[i] = float32(float64(teacher[i]) * inv)
+			xs[i] = float32(float64(student[i]) * inv)
+		}
+	}
+	p, q := s.p32[:n], s.q32[:n]
+	lseP, rp := softmaxRow(p, xt)
+	lseQ, rq := softmaxRow(q, xs)
 	if grad != nil {
 		grad = grad[:n]
 	}
@@ -376,49 +447,59 @@ func (d Divergence) row(grad, teacher, student []float32, scale float64, s *scra
 	var v float64
 	switch d.effective() {
 	case ForwardKL:
-		// KL(P‖Q) = Σ p (log p − log q); ∂/∂z = q − p.
-		for i, pi := range p {
-			if pi > 0 {
-				v += pi * (lp[i] - lq[i])
-			}
-		}
+		// KL(P‖Q) = Σ p (log p − log q), log p − log q = (x_t − x_s) − (lseP − lseQ);
+		// ∂/∂z = q − p.
+		v = klSum(p, xt, xs, lseP-lseQ) * rp
 		if grad != nil {
 			for i, qi := range q {
-				grad[i] = float32(gs * (qi - p[i]))
+				grad[i] = float32(gs * (float64(qi)*rq - float64(p[i])*rp))
 			}
 		}
 	case ReverseKL:
 		// KL(Q‖P) = Σ q (log q − log p); ∂/∂z_j = q_j (log q_j − log p_j − KL).
-		for i, qi := range q {
-			if qi > 0 {
-				v += qi * (lq[i] - lp[i])
-			}
-		}
+		c := lseQ - lseP
+		v = klSum(q, xs, xt, c) * rq
 		if grad != nil {
 			for i, qi := range q {
 				var g float64
 				if qi > 0 {
-					g = qi * (lq[i] - lp[i] - v)
+					g = float64(qi) * rq * (float64(xs[i]) - float64(xt[i]) - c - v)
 				}
 				grad[i] = float32(gs * g)
 			}
 		}
 	case JSD:
-		// M = βP + (1−β)Q in probability space: log m = logaddexp(log β + log p,
-		// log(1−β) + log q), never a mixture of log-probabilities. With K = KL(Q‖M),
-		// ∂/∂z_j = (1−β) q_j (log q_j − log m_j − K).
+		// M = βP + (1−β)Q in probability space, log m from the larger of the two weighted
+		// terms: log m = log((1−β)q) + log1p(βp/((1−β)q)) if (1−β)q ≥ βp, else the same with
+		// the roles exchanged — never a mixture of log-probabilities. The base log q (or
+		// log p) is the exact float64 one, so that KL(Q‖M) stays accurate as β → 0 (and
+		// KL(P‖M) as β → 1). With K = KL(Q‖M), ∂/∂z_j = (1−β) q_j (log q_j − log m_j − K).
 		b := d.Beta
 		lb, l1b := math.Log(b), math.Log1p(-b)
+		lm := s.lp[:n]
 		var kpm, kqm float64
-		for i, pi := range p {
-			lm := logAddExp(lb+lp[i], l1b+lq[i])
+		for i := range n {
+			pi, qi := float64(p[i])*rp, float64(q[i])*rq
+			if pi == 0 && qi == 0 {
+				lm[i] = math.Inf(-1)
+				continue
+			}
+			wp, wq := b*pi, (1-b)*qi
+			lpi := float64(xt[i]) - lseP
+			lqi := float64(xs[i]) - lseQ
+			var l float64
+			if wq >= wp {
+				l = l1b + lqi + math.Log1p(wp/wq)
+			} else {
+				l = lb + lpi + math.Log1p(wq/wp)
+			}
+			lm[i] = l
 			if pi > 0 {
-				kpm += pi * (lp[i] - lm)
+				kpm += pi * (lpi - l)
 			}
-			if qi := q[i]; qi > 0 {
-				kqm += qi * (lq[i] - lm)
+			if qi > 0 {
+				kqm += qi * (lqi - l)
 			}
-			lp[i] = lm // log p is not needed again: keep log m for the gradient
 		}
 		v = b*kpm + (1-b)*kqm
 		if grad != nil {
@@ -426,45 +507,44 @@ func (d Divergence) row(grad, teacher, student []float32, scale float64, s *scra
 			for i, qi := range q {
 				var g float64
 				if qi > 0 {
-					g = qi * (lq[i] - lp[i] - kqm)
+					g = float64(qi) * rq * (float64(xs[i]) - lseQ - lm[i] - kqm)
 				}
 				grad[i] = float32(c * g)
 			}
 		}
 	case TVD:
 		// ½ Σ |p − q|; with s = ½ sign(q − p), ∂/∂z_j = q_j (s_j − Σ q s).
-		var sq float64
+		// Branch-free: s_j = ½·sign(d_j) as Copysign(½, d_j)·[d_j ≠ 0].
+		var va, vb, sa, sb float64
 		for i, pi := range p {
-			v += math.Abs(pi - q[i])
-			sq += q[i] * halfSign(q[i]-pi)
+			qi := float64(q[i]) * rq
+			di := qi - float64(pi)*rp
+			h := halfSign(di)
+			if i&1 == 0 {
+				va += math.Abs(di)
+				sa += qi * h
+			} else {
+				vb += math.Abs(di)
+				sb += qi * h
+			}
 		}
-		v /= 2
+		v = (va + vb) / 2
+		sq := sa + sb
 		if grad != nil {
 			for i, qi := range q {
-				grad[i] = float32(gs * qi * (halfSign(qi-p[i]) - sq))
+				qd := float64(qi) * rq
+				grad[i] = float32(gs * qd * (halfSign(qd-float64(p[i])*rp) - sq))
 			}
 		}
 	}
 	return max(v, 0)
 }
 
+// halfSign returns ½·sign(x) (0 at 0), without a branch on the sign.
 func halfSign(x float64) float64 {
-	switch {
-	case x > 0:
-		return 0.5
-	case x < 0:
-		return -0.5
+	h := math.Copysign(0.5, x)
+	if x == 0 {
+		h = 0
 	}
-	return 0
-}
-
-// logAddExp returns log(eᵃ + eᵇ) without overflow; −Inf operands are zero terms.
-func logAddExp(a, b float64) float64 {
-	if a < b {
-		a, b = b, a
-	}
-	if math.IsInf(a, -1) {
-		return a
-	}
-	return a + math.Log1p(math.Exp(b-a))
+	return h
 }
