@@ -28,6 +28,14 @@ type ProgramOptions struct {
 	// reduction. Empty means the built-in vocabulary. A smaller vocabulary makes an easier
 	// task.
 	Vocabulary []string
+	// SplitByProblem, if true, keys problems by their prompt (the shown cases) instead of
+	// by the behaviour of their generating function, so that MakeSplits makes splits that
+	// are disjoint by problem: no prompt is in two splits, but one function may appear in
+	// several splits with different examples. The default (false) keeps every function in a
+	// single split, which supplies enough distinct problems only with three or more stages;
+	// with SplitByProblem, two-stage programs suffice, and Programs.FunctionOverlap measures
+	// how many test problems share their function with a training problem.
+	SplitByProblem bool
 }
 
 // DefaultProgramOptions returns the default size: programs of 2 or 3 stages, 4 shown and 8
@@ -227,11 +235,15 @@ func (t *Programs) Sample(rng *rand.Rand) (Problem, error) {
 			prompt.WriteString(FormatCase(c))
 		}
 		prompt.WriteString(" P:")
+		key := t.fingerprint(prog)
+		if t.opts.SplitByProblem {
+			key = prompt.String()
+		}
 		return Problem{
 			Prompt:   prompt.String(),
 			Solution: prog.String(),
 			Answer:   strings.Join(answer, ";"),
-			Key:      t.fingerprint(prog),
+			Key:      key,
 			Examples: cases[:t.opts.Examples:t.opts.Examples],
 			Tests:    cases[t.opts.Examples:],
 		}, nil
@@ -356,6 +368,41 @@ func (t *Programs) twoStageEquivalent(inputs [][]int64, outs []Value) bool {
 		}
 	}
 	return false
+}
+
+// Function returns the behaviour of p's human solution on fixed probe inputs: two problems
+// have the same Function exactly when their generating programs agree on every probe
+// (programs computing one function always do). It returns false if the solution does not
+// parse.
+func (t *Programs) Function(p Problem) (string, bool) {
+	prog, err := Parse(p.Solution)
+	if err != nil {
+		return "", false
+	}
+	return t.fingerprint(prog), true
+}
+
+// FunctionOverlap returns the fraction of the problems of test whose Function is also the
+// Function of some problem of train: 0 for splits disjoint by function (the default keys),
+// and the share of test problems whose function was seen in training, with different
+// examples, when ProgramOptions.SplitByProblem is set. It returns 0 for an empty test.
+func (t *Programs) FunctionOverlap(train, test []Problem) float64 {
+	if len(test) == 0 {
+		return 0
+	}
+	seen := make(map[string]bool, len(train))
+	for _, p := range train {
+		if f, ok := t.Function(p); ok {
+			seen[f] = true
+		}
+	}
+	n := 0
+	for _, p := range test {
+		if f, ok := t.Function(p); ok && seen[f] {
+			n++
+		}
+	}
+	return float64(n) / float64(len(test))
 }
 
 // fingerprint is the program's behaviour on the fixed probe inputs ("!" for an error).

@@ -275,3 +275,74 @@ func TestProgramVocabulary(t *testing.T) {
 		}
 	}
 }
+
+func TestProgramsSplitByProblem(t *testing.T) {
+	opts := DefaultProgramOptions()
+	opts.MinOps, opts.MaxOps = 2, 2
+	opts.Vocabulary = []string{"map(x+1)", "map(x*2)", "filter(x>4)", "sort", "reverse", "take(2)", "sum", "max"}
+	byFunc, err := NewPrograms(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.SplitByProblem = true
+	byProb, err := NewPrograms(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Keyed by function, this small vocabulary cannot fill the splits.
+	sizes := SplitSizes{Train: 200, Validation: 50, Test: 100}
+	if _, err := MakeSplits(byFunc, sizes, rand.New(rand.NewPCG(3, 4))); err == nil {
+		t.Fatal("function-keyed splits of a small vocabulary: no error")
+	}
+	s, err := MakeSplits(byProb, sizes, rand.New(rand.NewPCG(3, 4)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	prompts := map[string]bool{}
+	for _, split := range [][]Problem{s.Train, s.Validation, s.Test} {
+		for _, p := range split {
+			if p.Key != p.Prompt {
+				t.Fatalf("key %q is not the prompt %q", p.Key, p.Prompt)
+			}
+			if prompts[p.Prompt] {
+				t.Fatalf("prompt %q in two splits", p.Prompt)
+			}
+			prompts[p.Prompt] = true
+			prog, err := Parse(p.Solution)
+			if err != nil || prog.Stages() != 2 {
+				t.Fatalf("solution %q: %v", p.Solution, err)
+			}
+		}
+	}
+	// With few functions, almost every test function occurs in the training split.
+	if o := byProb.FunctionOverlap(s.Train, s.Test); o < 0.9 || o > 1 {
+		t.Errorf("overlap %.3f, want ≥ 0.9", o)
+	}
+	if o := byProb.FunctionOverlap(s.Test, s.Test); o != 1 {
+		t.Errorf("self-overlap %.3f, want 1", o)
+	}
+	if o := byProb.FunctionOverlap(nil, s.Test); o != 0 {
+		t.Errorf("overlap with no training problems %.3f, want 0", o)
+	}
+	// Splits keyed by function have no overlap.
+	full, err := NewPrograms(DefaultProgramOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, err := MakeSplits(full, SplitSizes{Train: 100, Validation: 10, Test: 40}, rand.New(rand.NewPCG(3, 4)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := full.FunctionOverlap(fs.Train, fs.Test); o != 0 {
+		t.Errorf("function-keyed splits: overlap %.3f, want 0", o)
+	}
+	// Function is the key of a function-keyed problem and fails on a malformed solution.
+	if f, ok := full.Function(fs.Test[0]); !ok || f != fs.Test[0].Key {
+		t.Errorf("Function = %q, %v; want the key %q", f, ok, fs.Test[0].Key)
+	}
+	bad := fs.Test[0]
+	bad.Solution = "map("
+	if _, ok := full.Function(bad); ok {
+		t.Error("Function accepted a malformed solution")
+	}
+}
