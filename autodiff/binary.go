@@ -78,13 +78,21 @@ func binaryBackward(tp *Tape, r *record) {
 		// repeated along (none for a same-shape operand, the rows for a bias). a is written
 		// completely before b's gradient is requested, so a var used as both operands gets
 		// both contributions.
+		// An intermediate operand of the output's shape new to this pass takes over the output's
+		// finished gradient instead of a copy (only one operand may, or the two would share
+		// storage).
 		dy := r.out.Grad.Data()
-		addRepeatedGrad(tp, a, dy, 1)
+		shared := tp.gradShare(a, r.out.Grad)
+		if !shared {
+			addRepeatedGrad(tp, a, dy, 1)
+		}
 		s := float32(1)
 		if kind == binSub {
 			s = -1
 		}
-		addRepeatedGrad(tp, b, dy, s)
+		if shared || s != 1 || !tp.gradShare(b, r.out.Grad) {
+			addRepeatedGrad(tp, b, dy, s)
+		}
 		return
 	}
 	ga, gb := tp.grad(a), tp.grad(b)

@@ -328,6 +328,21 @@ func (tp *Tape) gradFirst(v *Var) (g []float32, fresh bool) {
 	return v.Grad.Data(), true
 }
 
+// gradShare makes g, the finished gradient of an operation's output, also the gradient of v
+// when v is an intermediate of g's shape whose gradient has not been started in this pass (the
+// adjoint of an addition passes the output's gradient through unchanged, and copying it would
+// cost a pass over memory). It reports whether it did. The output's gradient is not read again
+// by the tape once its operation's backward has run, so later contributions to v may
+// accumulate into the shared storage; intermediates' gradients are the tape's storage anyway.
+func (tp *Tape) gradShare(v *Var, g *tensor.Tensor) bool {
+	if v == nil || !v.RequiresGrad || !v.node || v.epoch == tp.epoch || !slices.Equal(v.Value.Shape(), g.Shape()) {
+		return false
+	}
+	v.Grad = g
+	v.epoch = tp.epoch
+	return true
+}
+
 // gradTensor is grad returning the gradient tensor (nil when v needs no gradient), for the
 // tensor package's accumulating backward kernels.
 func gradTensor(tp *Tape, v *Var) *tensor.Tensor {

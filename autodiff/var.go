@@ -9,7 +9,9 @@ import "github.com/tenet-ml/tenet/tensor"
 // Vars made by NewVar (leaves, such as parameters and inputs) keep their Grad across backward
 // passes: Backward adds to it, and the caller zeroes it (ZeroGrad) between steps. Vars made by a
 // tape's operations (intermediates) belong to the tape: their Value and Grad are storage the
-// tape recycles at Reset.
+// tape recycles at Reset, and an intermediate's Grad is only meaningful while Backward needs
+// it (an addition hands its output's finished gradient on to an operand, which may accumulate
+// further contributions into the same storage).
 type Var struct {
 	// Value is the tensor this var holds.
 	Value *tensor.Tensor
