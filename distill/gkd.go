@@ -141,8 +141,10 @@ type StepStats struct {
 
 // Trainer runs generalized knowledge distillation (Agarwal et al., Algorithm 1) and the
 // baselines it generalises. Each Step draws the batch's data source, generates outputs if
-// needed (outside the tape, from the models' inference states), queries the teacher
-// without recording, and takes one optimizer step on the student.
+// needed (outside the tape, from the models' inference states; batched when the model has a
+// GenerateBatch method, as *lm.Transformer does), queries the teacher without recording (one
+// batched Forward pass on a nil tape when the teacher has one), and takes one optimizer
+// step on the student.
 //
 // A Trainer is not safe for concurrent use.
 type Trainer struct {
@@ -251,7 +253,7 @@ func (tr *Trainer) Step(ctx context.Context, batch []Example, rng *rand.Rand) (S
 		if temp == 0 {
 			temp = 1
 		}
-		gens, err := lm.Generate(ctx, m, prompts, lm.GenerateOptions{
+		gens, err := generate(ctx, m, prompts, lm.GenerateOptions{
 			Sampling: lm.SamplingOptions{Temperature: temp}, MaxNewTokens: o.MaxNewTokens, StopTokens: o.StopTokens,
 		}, rng)
 		if err != nil {
@@ -322,6 +324,27 @@ func (tr *Trainer) Step(ctx context.Context, batch []Example, rng *rand.Rand) (S
 	return st, nil
 }
 
+// forwarder is a model with a batched forward pass (nil tape: inference, nothing recorded),
+// as *lm.Transformer has.
+type forwarder interface {
+	Forward(tp *autodiff.Tape, ids []int, batch int) *autodiff.Var
+}
+
+// batchGenerator is a model that samples many prompts in batched passes, as
+// *lm.Transformer's GenerateBatch does.
+type batchGenerator interface {
+	GenerateBatch(ctx context.Context, prompts [][]int, opts lm.GenerateOptions, rng *rand.Rand) ([]lm.Generation, error)
+}
+
+// generate samples one output per prompt from m: with m's batched generator if it has one
+// (many times faster than batch-1 decoding, same random streams), else with lm.Generate.
+func generate(ctx context.Context, m lm.Model, prompts [][]int, opts lm.GenerateOptions, rng *rand.Rand) ([]lm.Generation, error) {
+	if bg, ok := m.(batchGenerator); ok {
+		return bg.GenerateBatch(ctx, prompts, opts, rng)
+	}
+	return lm.Generate(ctx, m, prompts, opts, rng)
+}
+
 func grow(s []float32, n int) []float32 {
 	if cap(s) < n {
 		return make([]float32, n)
@@ -371,11 +394,20 @@ func growInts(s []int, n int) []int {
 	return s[:n]
 }
 
-// teacherLogits fills tr.teach (B, T, V) with the teacher's logits for each sequence, one
-// Append per sequence on fresh inference states (nothing is recorded), sequences spread
-// over GOMAXPROCS goroutines. Padding rows are left as they are: they are masked.
+// teacherLogits fills tr.teach (B, T, V) with the teacher's logits for each sequence of the
+// batch laid out in tr.ids: with one batched Forward pass on a nil tape if the teacher has
+// one (a *lm.Transformer), else one Append per sequence on fresh inference states, sequences
+// spread over GOMAXPROCS goroutines. Nothing is recorded. Padding rows hold whatever the
+// pass gives: they are masked.
 func (tr *Trainer) teacherLogits(seqs [][]int, T, V int) {
 	tr.teach = grow(tr.teach, len(seqs)*T*V)
+	if f, ok := tr.teacher.(forwarder); ok {
+		// One batched causal pass over the padded inputs: a row depends only on the
+		// tokens up to it, so the padding after a sequence does not change its rows.
+		out := f.Forward(nil, tr.ids, len(seqs))
+		copy(tr.teach, out.Value.Data())
+		return
+	}
 	work := func(b int) {
 		s := seqs[b]
 		if len(s) < 2 {

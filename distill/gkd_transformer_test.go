@@ -2,6 +2,7 @@ package distill
 
 import (
 	"context"
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -51,6 +52,34 @@ func TestGKDTransformerStudent(t *testing.T) {
 		t.Logf("%v: on-policy FKL %.3f → %.3f after %d steps", d, before, after, steps)
 		if !(after < 0.25*before) {
 			t.Errorf("%v: on-policy FKL %.3f → %.3f, want below a quarter", d, before, after)
+		}
+	}
+}
+
+// TestTeacherLogitsBatched checks the batched teacher pass (one Forward over the padded
+// batch) against one inference-state Append per sequence, on sequences of different lengths.
+func TestTeacherLogitsBatched(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	const v = 9
+	teacher := lm.NewTransformer(lm.Config{VocabSize: v, MaxLen: 16, Layers: 2, Heads: 2, Width: 16}, rng)
+	student := lm.NewTransformer(lm.Config{VocabSize: v, MaxLen: 16, Layers: 1, Heads: 2, Width: 8}, rng)
+	opt := optim.NewAdamW(student.Params(), optim.AdamConfig{LR: 1e-3})
+	tr, err := NewTrainer(student, teacher, opt, GKDOptions{Divergence: NewForwardKL()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	prompts := [][]int{{1, 2}, {3}, {4, 5, 6}}
+	outputs := [][]int{{7, 8, 1, 2, 3}, {0, 0}, {2, 0, 8, 8, 8, 8, 1}}
+	seqs, T := tr.buildBatch(prompts, outputs, 16)
+	tr.teacherLogits(seqs, T, v)
+	for b, s := range seqs {
+		rows := teacher.NewState().Append(s[:len(s)-1])
+		for i, row := range rows {
+			for j, x := range row {
+				if got := tr.teach[(b*T+i)*v+j]; math.Abs(float64(got-x)) > 1e-4*(1+math.Abs(float64(x))) {
+					t.Fatalf("sequence %d row %d logit %d: batched %v, Append %v", b, i, j, got, x)
+				}
+			}
 		}
 	}
 }
