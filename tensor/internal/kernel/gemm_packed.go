@@ -84,7 +84,7 @@ func gemmPacked(g *gemmKernel, transA, transB bool, m, n, k int, alpha float32, 
 		g: g, transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, beta: beta,
 		a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc,
 		directB: !transB && (k*n <= gemmDirectB || m <= g.mr || m <= gemmDirectBRows*g.mr && k*n <= gemmDirectBFew),
-		directA: g.microA != nil && (m*n*k <= gemmDirectA || n <= gemmDirectAN),
+		directA: g.microA != nil && (m*n*k <= gemmDirectA || n <= gemmDirectAN && !transA),
 	}
 	tilesM := (m + g.mr - 1) / g.mr
 	tilesN := (n + g.nr - 1) / g.nr
@@ -209,6 +209,24 @@ func (p *gemmArgs) macro(buf *gemmBuf, mb, nb, kb, ic, pc, jc int, c []float32, 
 // gemmPackA copies op(A)[i0:i0+mb, p0:p0+kb] into dst as consecutive mr-row panels, each stored
 // k-major (mr values per k), zero-padding the last panel.
 func gemmPackA(pack gemmPackFunc, dst []float32, mr int, a []float32, lda int, trans bool, i0, mb, p0, kb int) {
+	if trans {
+		// op(A)[i][p] = a[p*lda+i]: for each p the block's rows are adjacent in memory. Going
+		// through a in order (each of its rows once, all panels at a time) keeps the reads
+		// sequential for the prefetcher, which matters when A is not in cache.
+		full := mb / mr * mr
+		for p := range kb {
+			src := a[(p0+p)*lda+i0:][:mb]
+			for ir := 0; ir < full; ir += mr {
+				copy(dst[ir*kb+p*mr:][:mr], src[ir:ir+mr])
+			}
+			if full < mb {
+				dp := dst[full*kb+p*mr:][:mr]
+				copy(dp, src[full:])
+				clear(dp[mb-full:])
+			}
+		}
+		return
+	}
 	for ir := 0; ir < mb; ir += mr {
 		mm := min(mr, mb-ir)
 		d := dst[ir*kb : (ir+mr)*kb]

@@ -8,7 +8,9 @@ import (
 
 // BenchmarkGemmTrainShapes times the products of small training steps one by one: the
 // forward and backward matrix products of a 784-256-256-10 MLP at batch 64 and of a DQN-style
-// network (conv 3×3 as im2col, fc 1600→128→6) at batch 32.
+// network (conv 3×3 as im2col, fc 1600→128→6) at batch 32, weight gradients and attention
+// blocks of the nanogpt-cpu transformer (768 tokens, width 128), and products of batched
+// decoding.
 func BenchmarkGemmTrainShapes(b *testing.B) {
 	type shape struct {
 		name    string
@@ -29,6 +31,11 @@ func BenchmarkGemmTrainShapes(b *testing.B) {
 		{"dqn-fc1", false, false, 32, 128, 1600},
 		{"dqn-fc1-dA", false, true, 32, 1600, 128},
 		{"dqn-fc1-dB", true, false, 1600, 128, 32},
+		{"nanogpt-dW-proj2", true, false, 512, 128, 768},
+		{"nanogpt-dW-fc", true, false, 128, 512, 768},
+		{"nanogpt-dW-proj", true, false, 128, 128, 768},
+		{"nanogpt-attn-dK", true, false, 64, 32, 16},
+		{"nanogpt-attn-S", false, true, 16, 64, 32},
 		{"batch64-1024", false, false, 64, 1024, 1024},
 		{"batch64-shakespeare-fc", false, false, 64, 1536, 384},
 		{"batch48-1024", false, false, 48, 1024, 1024},
