@@ -12,9 +12,18 @@
 // maj@n, as mean ± standard error over seeds; findings compare ReST-EM with the SFT
 // baseline by the two-standard-error rule.
 //
+// The program task uses two-stage programs built from an 11-stage vocabulary
+// (tinyVocabulary) with splits disjoint by problem (task.ProgramOptions.SplitByProblem): no
+// prompt is in two splits, but a function recurs with other examples, so the test split
+// measures recognising a known function from new examples. The share of test problems
+// whose function occurs in the human data or the pool is reported beside the finding.
+// Keeping functions out of the other splits (-program-split function) needs three-stage
+// programs of the full vocabulary to fill a 500-problem test split, and a base model at
+// this scale then solves under 1% of them.
+//
 // Usage:
 //
-//	go run ./examples/restem                 # both tasks, 3 seeds (about 20 CPU-minutes)
+//	go run ./examples/restem                 # both tasks: 8 arithmetic seeds, 4 program seeds
 //	go run ./examples/restem -quick          # smoke run
 //	go run ./examples/restem -json           # one JSON object in the common schema
 //	go run ./examples/restem -base DIR       # reuse base models saved in DIR by an earlier run
@@ -26,7 +35,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -37,6 +45,7 @@ import (
 	"path/filepath"
 	"runtime/pprof"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/tenet-ml/tenet/examples/internal/report"
@@ -68,16 +77,29 @@ type settings struct {
 	ArithSteps    int `json:"arith_max_steps"`
 	ProgExamples  int `json:"program_examples"`
 	ProgMaxLen    int `json:"program_max_len"`
-	// The program task's own human-data size and base SFT steps.
+	ProgMinOps    int `json:"program_min_ops"`
+	ProgMaxOps    int `json:"program_max_ops"`
+	// ProgSplit is "problem" (splits disjoint by prompt; a function may recur with other
+	// examples) or "function" (no function in two splits).
+	ProgSplit string `json:"program_split"`
+	// ProgVocab is "tiny" (tinyVocabulary), "small" (smallVocabulary) or "full" (the
+	// task's built-in vocabulary).
+	ProgVocab string `json:"program_vocabulary"`
+	// The program task's own human-data size, base SFT steps and M-step length.
 	ProgHuman     int `json:"program_human_examples"`
 	ProgBaseSteps int `json:"program_base_steps"`
+	ProgMSteps    int `json:"program_m_step_max_steps"`
+	// Seeds per task: the arithmetic task needs more seeds for the same standard error,
+	// since its base models vary more from seed to seed than ReST-EM's gain.
+	Seeds     int `json:"seeds"`
+	ProgSeeds int `json:"program_seeds"`
 }
 
 // forTask returns the settings one task runs with: the program task takes its own human-data
 // size and base steps.
 func (s settings) forTask(name string) settings {
 	if name == "program" {
-		s.Human, s.BaseSteps = s.ProgHuman, s.ProgBaseSteps
+		s.Human, s.BaseSteps, s.MSteps, s.Seeds = s.ProgHuman, s.ProgBaseSteps, s.ProgMSteps, s.ProgSeeds
 	}
 	return s
 }
@@ -89,13 +111,15 @@ func defaults(quick bool) settings {
 		Iterations: 3, Samples: 8, KeepMax: 10, MSteps: 600,
 		EvalN: 8, EvalK: 4, TrainEval: 500,
 		ArithDigits: 1, ArithMulDigit: 1, ArithSteps: 2,
-		ProgExamples: 4, ProgMaxLen: 5,
-		ProgHuman: 1500, ProgBaseSteps: 1500,
+		ProgExamples: 4, ProgMaxLen: 5, ProgMinOps: 2, ProgMaxOps: 2, ProgSplit: "problem", ProgVocab: "tiny",
+		ProgHuman: 500, ProgBaseSteps: 600, ProgMSteps: 400,
+		Seeds: 8, ProgSeeds: 4,
 	}
 	if quick {
 		s.Pool, s.Validation, s.Test = 300, 100, 200
 		s.BaseSteps, s.ProgHuman, s.ProgBaseSteps = 300, 300, 300
-		s.Iterations, s.MSteps, s.Samples = 2, 200, 4
+		s.Iterations, s.MSteps, s.ProgMSteps, s.Samples = 2, 200, 200, 4
+		s.Seeds, s.ProgSeeds = 3, 3
 		s.EvalN, s.EvalK, s.TrainEval = 4, 2, 100
 	}
 	return s
@@ -103,7 +127,9 @@ func defaults(quick bool) settings {
 
 func main() {
 	seed := flag.Uint64("seed", 1, "first random seed")
-	seeds := flag.Int("seeds", 3, "number of seeds (seed, seed+1, ...)")
+	seeds := flag.Int("seeds", 0, "number of seeds (seed, seed+1, ...) of every task (0: the defaults, 8 for arithmetic and 4 for programs; 3 with -quick)")
+	progSeeds := flag.Int("program-seeds", 0, "number of seeds of the program task (0: as -seeds)")
+	parallel := flag.Int("parallel", 2, "(task, seed) runs at once")
 	asJSON := flag.Bool("json", false, "print one JSON object (the common schema) instead of tables")
 	baseDir := flag.String("base", "", "directory of base models saved by an earlier run (trained and saved there if missing)")
 	quick := flag.Bool("quick", false, "smoke run: smaller pool, fewer iterations and samples")
@@ -114,6 +140,7 @@ func main() {
 	progHuman := flag.Int("program-human", 0, "human-written programs for the base model (0: the default)")
 	progBaseSteps := flag.Int("program-base-steps", 0, "SFT steps of the program task's base model (0: the default)")
 	pool := flag.Int("pool", 0, "training problems ReST-EM samples on (0: the default)")
+	samples := flag.Int("samples", 0, "E-step samples per training problem (0: the default)")
 	baseSteps := flag.Int("base-steps", 0, "SFT steps of the arithmetic base model (0: the default)")
 	width := flag.Int("width", 0, "model width (0: the default)")
 	layers := flag.Int("layers", 0, "model layers (0: the default)")
@@ -122,6 +149,10 @@ func main() {
 	arithSteps := flag.Int("arith-steps", 0, "largest number of arithmetic operators (0: the default)")
 	progExamples := flag.Int("program-examples", 0, "input→output examples shown per program problem (0: the default)")
 	progMaxLen := flag.Int("program-max-len", 0, "longest input list of a program problem (0: the default)")
+	progMinOps := flag.Int("program-min-ops", 0, "fewest stages of a generated program (0: the default)")
+	progMaxOps := flag.Int("program-max-ops", 0, "most stages of a generated program (0: the default)")
+	progVocab := flag.String("program-vocab", "", `stages programs are built from: "small" or "full" (empty: the default)`)
+	progSplit := flag.String("program-split", "", `program splits disjoint by "problem" or by "function" (empty: the default)`)
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	calibrate := flag.Bool("calibrate", false, "train the base models only and print their validation pass@1 (never touches the test split)")
 	flag.Parse()
@@ -130,14 +161,27 @@ func main() {
 	if *iterations >= 0 {
 		s.Iterations = *iterations
 	}
-	for _, o := range []struct{ dst, v *int }{{&s.Human, human}, {&s.ProgHuman, progHuman}, {&s.ProgBaseSteps, progBaseSteps}, {&s.Pool, pool}, {&s.BaseSteps, baseSteps}, {&s.Width, width}, {&s.Layers, layers},
-		{&s.ArithDigits, arithDigits}, {&s.ArithSteps, arithSteps}, {&s.ProgExamples, progExamples}, {&s.ProgMaxLen, progMaxLen}} {
+	for _, o := range []struct{ dst, v *int }{{&s.Human, human}, {&s.ProgHuman, progHuman}, {&s.ProgBaseSteps, progBaseSteps}, {&s.Pool, pool}, {&s.Samples, samples}, {&s.BaseSteps, baseSteps}, {&s.Width, width}, {&s.Layers, layers},
+		{&s.ArithDigits, arithDigits}, {&s.ArithSteps, arithSteps}, {&s.ProgExamples, progExamples}, {&s.ProgMaxLen, progMaxLen},
+		{&s.ProgMinOps, progMinOps}, {&s.ProgMaxOps, progMaxOps}} {
 		if *o.v > 0 {
 			*o.dst = *o.v
 		}
 	}
 	if *lr > 0 {
 		s.BaseLR = *lr
+	}
+	if *seeds > 0 {
+		s.Seeds, s.ProgSeeds = *seeds, *seeds
+	}
+	if *progSeeds > 0 {
+		s.ProgSeeds = *progSeeds
+	}
+	if *progVocab != "" {
+		s.ProgVocab = *progVocab
+	}
+	if *progSplit != "" {
+		s.ProgSplit = *progSplit
 	}
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
@@ -156,15 +200,34 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	runner := run
+	var err error
 	if *calibrate {
-		runner = calibrateRun
+		err = calibrateRun(ctx, s, *seed, *tasks, *baseDir, os.Stdout)
+	} else {
+		err = run(ctx, s, *seed, *parallel, *tasks, *baseDir, *outDir, *asJSON, os.Stdout)
 	}
-	if err := runner(ctx, s, *seed, *seeds, *tasks, *baseDir, *outDir, *asJSON, os.Stdout); err != nil {
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "restem:", err)
 		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
+}
+
+// smallVocabulary is the program task's default vocabulary: 17 single stages, four or five
+// of each kind, whose effects differ visibly on short lists of digits.
+var smallVocabulary = []string{
+	"map(x+1)", "map(x+3)", "map(x*2)", "map(x*x)", "map(x%3)",
+	"filter(x>4)", "filter(x<5)", "filter(x%2==0)", "filter(x%2==1)",
+	"sort", "reverse", "take(2)", "drop(2)",
+	"sum", "max", "min", "count",
+}
+
+// tinyVocabulary has 11 single stages, two or three of each kind.
+var tinyVocabulary = []string{
+	"map(x+1)", "map(x*2)", "map(x%3)",
+	"filter(x>4)", "filter(x%2==0)",
+	"sort", "reverse", "take(2)",
+	"sum", "max", "count",
 }
 
 // taskSpec builds one task and its model context length.
@@ -180,6 +243,23 @@ func taskSpec(name string, s settings) (task.Task, int, error) {
 		o := task.DefaultProgramOptions()
 		o.Examples, o.MaxLen = s.ProgExamples, s.ProgMaxLen
 		o.MinLen = min(o.MinLen, o.MaxLen)
+		o.MinOps, o.MaxOps = s.ProgMinOps, s.ProgMaxOps
+		switch s.ProgVocab {
+		case "small":
+			o.Vocabulary = smallVocabulary
+		case "tiny":
+			o.Vocabulary = tinyVocabulary
+		case "full":
+		default:
+			return nil, 0, fmt.Errorf("-program-vocab %q: want small or full", s.ProgVocab)
+		}
+		switch s.ProgSplit {
+		case "problem":
+			o.SplitByProblem = true
+		case "function":
+		default:
+			return nil, 0, fmt.Errorf("-program-split %q: want problem or function", s.ProgSplit)
+		}
 		t, err := task.NewPrograms(o)
 		return t, 160, err
 	}
@@ -191,32 +271,89 @@ type seedRun struct {
 	Seed       uint64
 	BaseSecs   float64
 	Iterations []lm.ReSTEMIteration
+	// OverlapHuman and OverlapTrain are, for the program task, the fractions of test
+	// problems whose function occurs in the human data and in the human data or the pool
+	// (NaN for other tasks).
+	OverlapHuman, OverlapTrain float64
 }
 
-func run(ctx context.Context, s settings, seed0 uint64, seeds int, taskList, baseDir, outDir string, asJSON bool, stdout io.Writer) error {
-	if seeds < 1 {
-		return errors.New("-seeds must be at least 1")
+// runJobs runs the jobs with at most n at a time, starting them in order, and returns the
+// first error; after an error the remaining jobs are not started and the running ones see
+// a canceled context.
+func runJobs(ctx context.Context, n int, jobs []func(context.Context) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	sem := make(chan struct{}, max(n, 1))
+	errs := make(chan error, len(jobs))
+	var wg sync.WaitGroup
+	for _, job := range jobs {
+		if ctx.Err() != nil {
+			break
+		}
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			if err := job(ctx); err != nil {
+				errs <- err
+				cancel()
+			}
+		}()
 	}
+	wg.Wait()
+	close(errs)
+	if err, ok := <-errs; ok {
+		return err
+	}
+	return ctx.Err()
+}
+
+func run(ctx context.Context, s settings, seed0 uint64, parallel int, taskList, baseDir, outDir string, asJSON bool, stdout io.Writer) error {
 	start := time.Now()
 	rep := report.New("restem", seed0, configMap(s))
-	rep.Config["seeds"], rep.Config["tasks"] = seeds, taskList
+	rep.Config["tasks"] = taskList
 	cpu0 := report.CPUSeconds()
 	var plots []plotSeries
+	var tks []task.Task
+	var maxLens []int
 	for _, name := range strings.Split(taskList, ",") {
 		tk, maxLen, err := taskSpec(strings.TrimSpace(name), s)
 		if err != nil {
 			return err
 		}
-		var runs []seedRun
+		tks, maxLens = append(tks, tk), append(maxLens, maxLen)
+	}
+	// Every (task, seed) run is independent and deterministic; up to `parallel` of them run
+	// at once (small models use the cores poorly one at a time). The program task's runs,
+	// the longest, start first so that the last ones running are short.
+	runs := make([][]seedRun, len(tks))
+	var jobs []func(context.Context) error
+	order := make([]int, 0, len(tks))
+	for ti, tk := range tks {
+		if tk.Name() == "program" {
+			order = append([]int{ti}, order...)
+		} else {
+			order = append(order, ti)
+		}
+	}
+	for _, ti := range order {
+		tk := tks[ti]
+		seeds := s.forTask(tk.Name()).Seeds
+		runs[ti] = make([]seedRun, seeds)
 		for i := range seeds {
 			sd := seed0 + uint64(i)
-			r, err := runSeed(ctx, tk, maxLen, s.forTask(tk.Name()), sd, baseDir, outDir)
-			if err != nil {
+			jobs = append(jobs, func(ctx context.Context) error {
+				r, err := runSeed(ctx, tk, maxLens[ti], s.forTask(tk.Name()), sd, baseDir, outDir)
+				runs[ti][i] = r
 				return err
-			}
-			runs = append(runs, r)
+			})
 		}
-		rows, findings, series := summarise(tk.Name(), runs, s.forTask(tk.Name()))
+	}
+	if err := runJobs(ctx, parallel, jobs); err != nil {
+		return err
+	}
+	for ti, tk := range tks {
+		rows, findings, series := summarise(tk.Name(), runs[ti], s.forTask(tk.Name()))
 		rep.Tables["iterations"] = append(rep.Tables["iterations"], rows...)
 		rep.Findings = append(rep.Findings, findings...)
 		plots = append(plots, series)
@@ -322,11 +459,15 @@ func trainBase(ctx context.Context, tk task.Task, maxLen int, s settings, seed u
 
 // runSeed trains (or loads) the base model on the human data and runs ReST-EM.
 func runSeed(ctx context.Context, tk task.Task, maxLen int, s settings, seed uint64, baseDir, outDir string) (seedRun, error) {
-	out := seedRun{Seed: seed}
+	out := seedRun{Seed: seed, OverlapHuman: math.NaN(), OverlapTrain: math.NaN()}
 	t0 := time.Now()
 	b, err := trainBase(ctx, tk, maxLen, s, seed, baseDir)
 	if err != nil {
 		return out, err
+	}
+	if pt, ok := tk.(*task.Programs); ok {
+		out.OverlapHuman = pt.FunctionOverlap(b.human, b.splits.Test)
+		out.OverlapTrain = pt.FunctionOverlap(b.splits.Train, b.splits.Test)
 	}
 	base, f, pool, splits := b.base, b.format, b.pool, b.splits
 	out.BaseSecs = time.Since(t0).Seconds()

@@ -91,6 +91,15 @@ func summarise(name string, runs []seedRun, s settings) ([]map[string]any, []fin
 		picks = append(picks, fmt.Sprint(best))
 	}
 	rest := task.Summarize(chosen)
+	note := fmt.Sprintf("iterations chosen per seed: %s; base %s, ReST-EM %s", strings.Join(picks, ","), fmtStat(base), fmtStat(rest))
+	if !math.IsNaN(runs[0].OverlapHuman) {
+		var h, tr []float64
+		for _, r := range runs {
+			h, tr = append(h, r.OverlapHuman), append(tr, r.OverlapTrain)
+		}
+		note += fmt.Sprintf("; test problems whose function occurs in the human data %s, in the human data or the pool %s",
+			fmtStat(task.Summarize(h)), fmtStat(task.Summarize(tr)))
+	}
 	short := map[string]string{"arith": "arith", "program": "programs"}[name]
 	if short == "" {
 		short = name
@@ -103,7 +112,7 @@ func summarise(name string, runs []seedRun, s settings) ([]map[string]any, []fin
 		Baseline: round(base.Mean),
 		Stderr:   round(math.Sqrt(rest.StdErr*rest.StdErr + base.StdErr*base.StdErr)),
 		N:        len(runs),
-		Note:     fmt.Sprintf("iterations chosen per seed: %s; base %s, ReST-EM %s", strings.Join(picks, ","), fmtStat(base), fmtStat(rest)),
+		Note:     note,
 	})
 	if n >= 3 {
 		// Overfitting of later iterations: the last iteration's test pass@1 falls below the best
