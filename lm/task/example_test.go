@@ -119,3 +119,22 @@ func ExampleMakeSplits() {
 	// Q:8*2-9+65 A:
 	// 0.4100 ± 0.0058 (n=3) beats 0.3000 ± 0.0058 (n=3) = true
 }
+
+// Splits disjoint by problem: with a small vocabulary of two-stage programs, every test
+// function also occurs in training, with other examples.
+func ExamplePrograms_FunctionOverlap() {
+	opts := task.DefaultProgramOptions()
+	opts.MinOps, opts.MaxOps = 2, 2
+	opts.Vocabulary = []string{"map(x+1)", "map(x*2)", "filter(x>4)", "sort", "reverse", "take(2)", "sum", "max"}
+	opts.SplitByProblem = true
+	progs, err := task.NewPrograms(opts)
+	if err != nil {
+		panic(err)
+	}
+	s, err := task.MakeSplits(progs, task.SplitSizes{Train: 400, Validation: 20, Test: 50}, rand.New(rand.NewPCG(1, 2)))
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("test problems whose function is in the training split: %.0f%%\n", 100*progs.FunctionOverlap(s.Train, s.Test))
+	// Output: test problems whose function is in the training split: 100%
+}
