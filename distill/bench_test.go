@@ -21,7 +21,7 @@ var pairDir = flag.String("pair", filepath.Join("..", "distillspec-cache", "pair
 
 // benchPair returns the target and draft of examples/distillspec and arithmetic prompts in
 // its format. Without a saved pair it returns random-initialised models of the example's
-// shapes (target 4 layers × 128, draft 1 layer × 32, the arithmetic character vocabulary):
+// shapes (target 4 layers × 128, draft 1 layer × 16, the arithmetic character vocabulary):
 // their timings are right, but their acceptance rate is not meaningful.
 func benchPair(b *testing.B) (target, draft *lm.Transformer, prompts [][]int, distilled bool) {
 	ar, err := task.NewArithmetic(task.ArithOptions{Digits: 1, MulDigits: 1, MinSteps: 1, MaxSteps: 2, Ops: "+-*"})
@@ -53,7 +53,7 @@ func benchPair(b *testing.B) (target, draft *lm.Transformer, prompts [][]int, di
 	mk := func(layers, width int) *lm.Transformer {
 		return lm.NewTransformer(lm.Config{VocabSize: tok.VocabSize(), MaxLen: 64, Layers: layers, Heads: 4, Width: width}, rng)
 	}
-	return mk(4, 128), mk(1, 32), prompts, false
+	return mk(4, 128), mk(1, 16), prompts, false
 }
 
 // median returns the median of xs (which it sorts).
