@@ -2,14 +2,14 @@
 // via Knowledge Distillation" (arXiv 2310.08461) on lm's arithmetic task: a target and a
 // much smaller draft transformer are trained (or loaded from -cache), the draft is distilled
 // toward the target with several recipes, and speculative decoding with each draft is
-// measured against target-only decoding.
+// measured against target-only decoding. README.md beside this file has the measured results.
 //
 // Usage:
 //
 //	go run ./examples/distillspec [-seed 1] [-cache distillspec-cache] [-out distillspec-out] [-json]
 //
 // Recipes (all start from the draft fine-tuned on the human solutions, the "undistilled"
-// draft, and train for the same number of steps):
+// draft, and train for the same number of steps, batch size and learning rate):
 //
 //	data      fixed (human solutions), target-generated, draft-generated (on-policy), or a
 //	          mixture (half on-policy, half target-generated batches)
@@ -18,25 +18,28 @@
 // For each draft, greedy decoding and temperature 1, and γ ∈ {1, 3, 5, 7}, the tables give
 // the acceptance rate α, the block efficiency (tokens per target call), the wall-clock
 // speedup over target-only decoding of the same prompts (the median over interleaved chunks
-// of prompts) and the speedup predicted from α, γ and the measured draft/target cost ratio.
-// A lossy-decoding curve (lenience f = p/ε) gives speedup and test accuracy against ε. The
-// findings, fixed before the run: every distilled draft has a higher block efficiency than
-// the undistilled one (γ = 5, greedy and T = 1); on-policy data is among the best data
-// choices (forward KL, γ = 5, top half of the four); speculative decoding with the on-policy
-// FKL draft is at least 1.5× faster than target-only greedy decoding at its best γ.
+// of prompts), the CPU-time speedup, the speedup predicted from α, γ and the measured
+// draft/target cost ratio c (which assumes verifying γ+1 tokens costs one decoding step), the
+// same prediction with the measured cost of that verification, and that cost measured in
+// situ (the target's verification Appends during decoding, in units of its single-token
+// Appends during target-only decoding). A lossy-decoding curve (lenience f = p/ε) gives
+// speedup and accuracy against ε. The findings, fixed before the run: every distilled draft
+// has a higher block efficiency than the undistilled one (γ = 5, greedy and T = 1); on-policy
+// data is among the best data choices (forward KL, γ = 5, at least the median of the four);
+// speculative greedy decoding with the on-policy FKL draft is at least 2× faster in
+// wall-clock time than target-only decoding at its best γ.
 //
-// Sizes: the target is 4 layers × 128 and the draft 1 layer × 32, both trained to
-// convergence with early stopping on the validation loss; the draft's width was chosen on
-// the validation split so that it is clearly worse than the target (a 1 × 64 draft trained
-// as long matches the target on this task, and then every draft is accepted ~98% of the
-// time). Its time per token is well under 1/8 of the target's (see the cost line). The
-// measured speedup is bounded by what verifying γ+1 tokens in one Append costs relative to
-// one decoding step (several steps' worth for the small products of these models; see
-// distill's BenchmarkVerifyCost), which the predicted column does not model.
+// Sizes: the target is 4 layers × 128 (805k parameters) and the draft 1 layer × 16 (4.7k
+// parameters, 170× smaller, as the paper's drafts are far smaller than their targets), both
+// trained to convergence with early stopping on the validation loss. A 1 × 32 draft trained
+// as long already agrees with the target on 93–98% of tokens, leaving distillation nothing
+// to gain; the 1 × 16 draft was chosen on the validation split (-eval val) to leave room.
+// Its time per token is well under 1/8 of the target's (see the cost line).
 //
 // Wall-clock figures depend on the machine's load; the speedups are ratios measured in the
-// same interleaved runs. Progress goes to stderr, tables to stdout (or one JSON object with
-// -json), and PNG plots to -out.
+// same interleaved runs. -eval val decodes validation prompts instead of test prompts, for
+// calibrating the design without touching the test split. Progress goes to stderr, tables
+// to stdout (or one JSON object with -json), and PNG plots to -out.
 package main
 
 import (
@@ -69,7 +72,7 @@ type recipe struct {
 
 // cell is the measurement of one draft at one temperature and γ.
 type cell struct {
-	alpha, be, speedup, cpuSpeedup, predicted float64
+	alpha, be, speedup, cpuSpeedup, predicted, predictedVerify, verifyInSitu float64
 }
 
 func main() {
@@ -80,12 +83,12 @@ func main() {
 	tLayers := flag.Int("target-layers", 4, "target transformer blocks")
 	tWidth := flag.Int("target-width", 128, "target width")
 	dLayers := flag.Int("draft-layers", 1, "draft transformer blocks")
-	dWidth := flag.Int("draft-width", 32, "draft width")
+	dWidth := flag.Int("draft-width", 16, "draft width")
 	tSteps := flag.Int("target-steps", 1200, "target supervised training steps, at most (early stopping on validation loss)")
 	dSteps := flag.Int("draft-steps", 2000, "draft supervised training steps, at most (early stopping on validation loss): the undistilled draft")
-	kSteps := flag.Int("distill-steps", 150, "distillation steps of every recipe")
+	kSteps := flag.Int("distill-steps", 600, "distillation steps of every recipe")
 	batch := flag.Int("batch", 32, "sequences per training batch")
-	lr := flag.Float64("lr", 1e-3, "distillation learning rate (AdamW, constant)")
+	lr := flag.Float64("lr", 3e-3, "distillation learning rate (AdamW, constant)")
 	nPrompts := flag.Int("prompts", 100, "test prompts decoded per measurement")
 	chunk := flag.Int("chunk", 10, "prompts per interleaved timing chunk")
 	gammaList := flag.String("gammas", "1,3,5,7", "block sizes γ")
@@ -97,6 +100,8 @@ func main() {
 	digits := flag.Int("digits", 1, "arithmetic: operand digits")
 	minOps := flag.Int("min-ops", 1, "arithmetic: fewest operators")
 	maxOps := flag.Int("max-ops", 2, "arithmetic: most operators")
+	evalSplit := flag.String("eval", "test", "split whose prompts are decoded: test, or val for calibrating the design without touching the test set")
+	only := flag.String("recipes", "", "comma-separated recipe names to run (empty: all)")
 	flag.Parse()
 
 	gammas := parseInts(*gammaList)
@@ -145,6 +150,15 @@ func main() {
 	costRatio := dt / tt
 	rep.Tables["cost"] = []map[string]any{{"target_us_per_token": tt * 1e6, "draft_us_per_token": dt * 1e6, "ratio": costRatio}}
 	logf("time per token: target %.0f µs, draft %.1f µs, ratio c = %.4f", tt*1e6, dt*1e6, costRatio)
+	// Verification cost: one Append of γ+1 tokens against γ+1 single-token Appends.
+	verifySteps := map[int]float64{}
+	for _, g := range gammas {
+		r, v := verifyCost(target, g+1, 60)
+		verifySteps[g] = v
+		rep.Tables["verify"] = append(rep.Tables["verify"], map[string]any{"gamma": g, "tokens": g + 1,
+			"batched_over_singles": r, "batched_in_steps": v})
+		logf("verify γ+1 = %d tokens in one Append: %.3f of %d single steps (%.2f steps)", g+1, r, g+1, v)
+	}
 
 	gen := func(o distill.GKDOptions) distill.GKDOptions {
 		o.MaxNewTokens, o.StopTokens, o.Pad, o.ClipNorm = maxNew, eos, pad, 1
@@ -159,6 +173,10 @@ func main() {
 		{"on-policy RKL", "on-policy", gen(distill.GKDOptions{Divergence: distill.NewReverseKL(), Lambda: 1})},
 		{"on-policy JSD(0.5)", "on-policy", gen(distill.GKDOptions{Divergence: distill.NewJSD(0.5), Lambda: 1})},
 		{"on-policy TVD", "on-policy", gen(distill.GKDOptions{Divergence: distill.NewTVD(), Lambda: 1})},
+	}
+	if *only != "" {
+		keep := strings.Split(*only, ",")
+		recipes = slices.DeleteFunc(recipes, func(r recipe) bool { return !slices.Contains(keep, r.name) })
 	}
 	examples := make([]distill.Example, len(train))
 	for i, ex := range train {
@@ -189,16 +207,24 @@ func main() {
 
 	// The target and the on-policy FKL draft, for distill's speculative-decoding benchmark
 	// (go test ./distill -bench Speculative -args -pair DIR).
-	if *cache != "" {
+	if *cache != "" && slices.Contains(names, "on-policy FKL") {
 		pairDir := filepath.Join(*cache, "pair")
 		check(lm.SaveGPT2(filepath.Join(pairDir, "target"), target))
 		check(lm.SaveGPT2(filepath.Join(pairDir, "draft"), drafts[slices.Index(names, "on-policy FKL")]))
 		logf("saved the target and the on-policy FKL draft to %s", pairDir)
 	}
 
-	prompts := make([][]int, min(*nPrompts, len(splits.Test)))
+	evalSet := splits.Test
+	switch *evalSplit {
+	case "test":
+	case "val":
+		evalSet = splits.Validation
+	default:
+		check(fmt.Errorf("-eval %q: want test or val", *evalSplit))
+	}
+	prompts := make([][]int, min(*nPrompts, len(evalSet)))
 	for i := range prompts {
-		prompts[i] = format.Prompt(splits.Test[i])
+		prompts[i] = format.Prompt(evalSet[i])
 	}
 	temps := []struct {
 		name string
@@ -214,12 +240,13 @@ func main() {
 			for _, g := range gammas {
 				opts := distill.SpecOptions{Sampling: tp.s, Gamma: g, MaxNewTokens: maxNew, StopTokens: eos}
 				m := measure(ctx, target, d, prompts, opts, *chunk, *seed)
-				c := cell{alpha: m.stats.AcceptanceRate(), be: m.stats.BlockEfficiency(), speedup: m.speedup, cpuSpeedup: m.cpuSpeedup}
+				c := cell{alpha: m.stats.AcceptanceRate(), be: m.stats.BlockEfficiency(), speedup: m.speedup, cpuSpeedup: m.cpuSpeedup, verifyInSitu: m.verifySteps}
 				c.predicted = distill.ExpectedSpeedup(c.alpha, g, costRatio)
+				c.predictedVerify = distill.ExpectedTokensPerCall(c.alpha, g) / (float64(g)*costRatio + verifySteps[g])
 				res[names[di]][tp.name][g] = c
 				rep.Tables["speculative"] = append(rep.Tables["speculative"], map[string]any{
 					"draft": names[di], "decoding": tp.name, "gamma": g, "acceptance": c.alpha, "block_efficiency": c.be,
-					"speedup": c.speedup, "speedup_cpu": c.cpuSpeedup, "speedup_predicted": c.predicted, "speedup_chunks_min": m.lo, "speedup_chunks_max": m.hi,
+					"speedup": c.speedup, "speedup_cpu": c.cpuSpeedup, "speedup_predicted": c.predicted, "speedup_predicted_verify": c.predictedVerify, "verify_in_situ_steps": c.verifyInSitu, "speedup_chunks_min": m.lo, "speedup_chunks_max": m.hi,
 					"target_ms_per_token": m.plainPerToken * 1e3, "spec_ms_per_token": m.specPerToken * 1e3})
 			}
 			logf("%-18s %-6s α %s  BE %s  speedup %s", names[di], tp.name,
@@ -231,8 +258,8 @@ func main() {
 
 	// Lossy speculative decoding at T = 1 with the on-policy FKL draft: ε vs speedup vs
 	// accuracy (exact decoding at ε = 1 has the target's accuracy in expectation).
-	lossyDraft := drafts[slices.Index(names, "on-policy FKL")]
-	lossyProblems := splits.Test[:len(prompts)]
+	lossyDraft := drafts[max(0, slices.Index(names, "on-policy FKL"))]
+	lossyProblems := evalSet[:len(prompts)]
 	for _, eps := range epss {
 		opts := distill.SpecOptions{Sampling: lm.SamplingOptions{Temperature: 1}, Gamma: *lossyGamma, MaxNewTokens: maxNew,
 			StopTokens: eos, Lenience: distill.LenienceLinear, Epsilon: eps}
@@ -255,8 +282,8 @@ func main() {
 			name = "draft " + names[di-1]
 		}
 		rep.Tables["accuracy"] = append(rep.Tables["accuracy"], map[string]any{"model": name,
-			"val_greedy_pass@1": ev.Greedy(ctx, d, splits.Validation), "test_greedy_pass@1": ev.Greedy(ctx, d, lossyProblems),
-			"test_sampled_pass@1": ev.Sampled(ctx, d, lossyProblems, 4, *seed)})
+			"val_greedy_pass@1": ev.Greedy(ctx, d, splits.Validation), *evalSplit + "_greedy_pass@1": ev.Greedy(ctx, d, lossyProblems),
+			*evalSplit + "_sampled_pass@1": ev.Sampled(ctx, d, lossyProblems, 4, *seed)})
 	}
 
 	// Findings.
@@ -290,9 +317,12 @@ func main() {
 			best, bestG = s, g
 		}
 	}
+	bc := res["on-policy FKL"]["greedy"][bestG]
 	rep.Findings = append(rep.Findings, finding{ID: "real-wall-clock-speedup",
-		Claim: fmt.Sprintf("speculative greedy decoding with the on-policy FKL draft is at least 1.5× faster than target-only decoding at its best γ (γ=%d, median over interleaved chunks)", bestG),
-		Holds: best >= 1.5, Value: best, Baseline: 1.5, N: len(prompts)})
+		Claim: fmt.Sprintf("speculative greedy decoding with the on-policy FKL draft is at least 2× faster in wall-clock time than target-only decoding at its best γ (γ=%d, median over interleaved chunks)", bestG),
+		Holds: best >= 2, Value: best, Baseline: 2, N: len(prompts),
+		Note: fmt.Sprintf("predicted %.2f from α=%.3f, γ=%d, c=%.4f; %.2f with the measured verification cost (%.2f steps); verification in situ %.2f steps; draft/target time per token %.4f (≤ 1/8 required)",
+			bc.predicted, bc.alpha, bestG, costRatio, bc.predictedVerify, verifySteps[bestG], bc.verifyInSitu, costRatio)})
 
 	if *outDir != "" {
 		check(os.MkdirAll(*outDir, 0o755))
@@ -315,7 +345,13 @@ func main() {
 	cr := rep.Tables["cost"][0]
 	fmt.Printf("time per token (single-token decoding): target %.0f µs, draft %.1f µs, c = %.4f\n\n", cr["target_us_per_token"], cr["draft_us_per_token"], costRatio)
 	fmt.Printf("%-18s %-7s", "draft", "decode")
-	for _, h := range []string{"α", "block eff.", "wall speedup", "CPU speedup", "predicted"} {
+	fmt.Printf("verifying γ+1 tokens in one target Append, in single-step units (and as a fraction of γ+1 single steps):")
+	for _, g := range gammas {
+		r := rep.Tables["verify"][slices.IndexFunc(rep.Tables["verify"], func(m map[string]any) bool { return m["gamma"] == g })]
+		fmt.Printf("  γ=%d: %.2f (%.2f)", g, r["batched_in_steps"], r["batched_over_singles"])
+	}
+	fmt.Printf("\n\n")
+	for _, h := range []string{"α", "block eff.", "wall speedup", "CPU speedup", "predicted", "pred. w/ verify", "verify in situ"} {
 		fmt.Printf(" |%-*s", 6*len(gammas), fmt.Sprintf(" %s γ=%v", h, gammas))
 	}
 	fmt.Println()
@@ -325,7 +361,8 @@ func main() {
 			for _, f := range []func(cell) float64{
 				func(c cell) float64 { return c.alpha }, func(c cell) float64 { return c.be },
 				func(c cell) float64 { return c.speedup }, func(c cell) float64 { return c.cpuSpeedup },
-				func(c cell) float64 { return c.predicted }} {
+				func(c cell) float64 { return c.predicted }, func(c cell) float64 { return c.predictedVerify },
+				func(c cell) float64 { return c.verifyInSitu }} {
 				fmt.Print(" |")
 				for _, g := range gammas {
 					fmt.Printf(" %5.2f", f(res[n][tp.name][g]))
@@ -338,13 +375,16 @@ func main() {
 	for _, r := range rep.Tables["lossy"] {
 		fmt.Printf("%8g %8.3f %8.2f %8.2f %8.2f %9.3f\n", r["epsilon"], r["acceptance"], r["block_efficiency"], r["speedup"], r["speedup_cpu"], r["accuracy"])
 	}
-	fmt.Printf("\n%-28s %12s %12s %14s\n", "model", "val greedy", "test greedy", "test sampled")
+	fmt.Printf("\n%-28s %12s %12s %14s\n", "model", "val greedy", *evalSplit+" greedy", *evalSplit+" sampled")
 	for _, r := range rep.Tables["accuracy"] {
-		fmt.Printf("%-28s %12.3f %12.3f %14.3f\n", r["model"], r["val_greedy_pass@1"], r["test_greedy_pass@1"], r["test_sampled_pass@1"])
+		fmt.Printf("%-28s %12.3f %12.3f %14.3f\n", r["model"], r["val_greedy_pass@1"], r[*evalSplit+"_greedy_pass@1"], r[*evalSplit+"_sampled_pass@1"])
 	}
 	fmt.Println("\nfindings:")
 	for _, f := range rep.Findings {
 		fmt.Printf("  [%v] %s: %.3f vs %.3f\n", f.Holds, f.Claim, f.Value, f.Baseline)
+		if f.Note != "" {
+			fmt.Printf("      %s\n", f.Note)
+		}
 	}
 	fmt.Printf("\ntotal %.0fs wall, %.0fs CPU\n", time.Since(start).Seconds(), report.CPUSeconds()-cpu0)
 }

@@ -26,13 +26,52 @@ type measurement struct {
 	cpuSpeedup float64
 	// plainPerToken and specPerToken are wall seconds per generated token over all chunks.
 	plainPerToken, specPerToken float64
+	// verifySteps is the in-situ cost of the target's verification calls (Appends of γ+1
+	// tokens after the first round) in units of its single-token Appends during the
+	// target-only decoding of the same prompts (mean durations).
+	verifySteps float64
+}
+
+// timedModel wraps a model to time its states' Appends by the number of tokens appended.
+type timedModel struct {
+	lm.Model
+	calls map[int]int
+	dur   map[int]time.Duration
+}
+
+type timedState struct {
+	lm.State
+	m *timedModel
+}
+
+func newTimed(m lm.Model) *timedModel {
+	return &timedModel{Model: m, calls: map[int]int{}, dur: map[int]time.Duration{}}
+}
+
+func (m *timedModel) NewState() lm.State { return &timedState{m.Model.NewState(), m} }
+
+func (s *timedState) Append(ids []int) [][]float32 {
+	t0 := time.Now()
+	r := s.State.Append(ids)
+	s.m.dur[len(ids)] += time.Since(t0)
+	s.m.calls[len(ids)]++
+	return r
+}
+
+func (m *timedModel) mean(k int) float64 {
+	if m.calls[k] == 0 {
+		return 0
+	}
+	return m.dur[k].Seconds() / float64(m.calls[k])
 }
 
 // measure decodes every prompt speculatively with opts and with the target alone (same
 // sampling options and token budget), chunk prompts at a time, alternating which of the two
 // goes first in each chunk so that slow drifts in the machine's load hit both alike.
-func measure(ctx context.Context, target, draft lm.Model, prompts [][]int, opts distill.SpecOptions, chunk int, seed uint64) measurement {
+func measure(ctx context.Context, target0, draft lm.Model, prompts [][]int, opts distill.SpecOptions, chunk int, seed uint64) measurement {
 	var m measurement
+	target := newTimed(target0)
+	plainTarget := newTimed(target0)
 	rng := rand.New(rand.NewPCG(seed, 0x73706563))
 	prng := rand.New(rand.NewPCG(seed, 0x706c61))
 	var ratios []float64
@@ -45,7 +84,7 @@ func measure(ctx context.Context, target, draft lm.Model, prompts [][]int, opts 
 		plain := func() {
 			t0, c0 := time.Now(), report.CPUSeconds()
 			for _, p := range ps {
-				plainTokens += len(plainDecode(target, p, opts, prng))
+				plainTokens += len(plainDecode(plainTarget, p, opts, prng))
 			}
 			tp = time.Since(t0)
 			plainCPU += report.CPUSeconds() - c0
@@ -79,6 +118,9 @@ func measure(ctx context.Context, target, draft lm.Model, prompts [][]int, opts 
 	m.cpuSpeedup = plainCPU / specCPU
 	m.plainPerToken = plainTime.Seconds() / float64(max(plainTokens, 1))
 	m.specPerToken = specTime.Seconds() / float64(max(m.stats.Tokens, 1))
+	if one := plainTarget.mean(1); one > 0 {
+		m.verifySteps = target.mean(opts.Gamma+1) / one
+	}
 	return m
 }
 
@@ -152,4 +194,39 @@ func parseFloats(s string) []float64 {
 		out = append(out, v)
 	}
 	return out
+}
+
+// verifyCost returns, for a block of k tokens, the time of one target Append of the k
+// tokens (how speculative decoding verifies γ = k−1 proposals) divided by the time of k
+// single-token Appends (how plain decoding produces k tokens), and the former in units of
+// one single-token step: medians over reps interleaved repetitions after a 12-token prefix.
+func verifyCost(target lm.Model, k, reps int) (ratio, steps float64) {
+	prefix := make([]int, 12)
+	block := make([]int, k)
+	for i := range prefix {
+		prefix[i] = 4 + i%(target.VocabSize()-4)
+	}
+	for i := range block {
+		block[i] = 4 + (i+5)%(target.VocabSize()-4)
+	}
+	st := target.NewState()
+	st.Append(prefix)
+	var rs, ss []float64
+	for range reps {
+		t0 := time.Now()
+		st.Append(block)
+		t1 := time.Now()
+		st.Truncate(len(prefix))
+		for _, tok := range block {
+			st.Append([]int{tok})
+		}
+		t2 := time.Now()
+		st.Truncate(len(prefix))
+		b, s := t1.Sub(t0).Seconds(), t2.Sub(t1).Seconds()
+		rs = append(rs, b/s)
+		ss = append(ss, b/(s/float64(k)))
+	}
+	slices.Sort(rs)
+	slices.Sort(ss)
+	return rs[len(rs)/2], ss[len(ss)/2]
 }
