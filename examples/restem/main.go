@@ -119,7 +119,7 @@ func defaults(quick bool) settings {
 		s.Pool, s.Validation, s.Test = 300, 100, 200
 		s.BaseSteps, s.ProgHuman, s.ProgBaseSteps = 300, 300, 300
 		s.Iterations, s.MSteps, s.ProgMSteps, s.Samples = 2, 200, 200, 4
-		s.Seeds, s.ProgSeeds = 3, 3
+		s.Seeds, s.ProgSeeds = 2, 2
 		s.EvalN, s.EvalK, s.TrainEval = 4, 2, 100
 	}
 	return s
@@ -127,7 +127,7 @@ func defaults(quick bool) settings {
 
 func main() {
 	seed := flag.Uint64("seed", 1, "first random seed")
-	seeds := flag.Int("seeds", 0, "number of seeds (seed, seed+1, ...) of every task (0: the defaults, 8 for arithmetic and 4 for programs; 3 with -quick)")
+	seeds := flag.Int("seeds", 0, "number of seeds (seed, seed+1, ...) of every task (0: the defaults, 8 for arithmetic and 4 for programs; 2 with -quick)")
 	progSeeds := flag.Int("program-seeds", 0, "number of seeds of the program task (0: as -seeds)")
 	parallel := flag.Int("parallel", 2, "(task, seed) runs at once")
 	asJSON := flag.Bool("json", false, "print one JSON object (the common schema) instead of tables")
