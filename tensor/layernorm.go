@@ -186,29 +186,9 @@ func LayerNormBackward(dy, x, gamma, mean, rstd *Tensor, dx, dgamma, dbeta *Tens
 // layerNormBackwardRow adds one row's input gradient to dx (see LayerNormBackward), with the
 // row sums accumulated in float64.
 func layerNormBackwardRow(dx, dy, x []float32, gamma *Tensor, m, rs float32) {
-	dy, dx = dy[:len(x)], dx[:len(x)]
-	d := float64(len(x))
-	var sd, sdn float64
-	if gamma == nil {
-		for i, v := range x {
-			dn := dy[i]
-			sd += float64(dn)
-			sdn += float64(dn) * float64((v-m)*rs)
-		}
-		dm, dnm := float32(sd/d), float32(sdn/d)
-		for i, v := range x {
-			dx[i] += rs * (dy[i] - dm - (v-m)*rs*dnm)
-		}
-		return
+	var g []float32
+	if gamma != nil {
+		g = gamma.data
 	}
-	g := gamma.data[:len(x)]
-	for i, v := range x {
-		dn := dy[i] * g[i]
-		sd += float64(dn)
-		sdn += float64(dn) * float64((v-m)*rs)
-	}
-	dm, dnm := float32(sd/d), float32(sdn/d)
-	for i, v := range x {
-		dx[i] += rs * (dy[i]*g[i] - dm - (v-m)*rs*dnm)
-	}
+	kernel.LayerNormGrad(dx, dy, x, g, m, rs)
 }
