@@ -344,13 +344,13 @@ func main() {
 	fmt.Printf("DistillSpec on arithmetic (%s): target %s, draft %s, %d test prompts\n\n", taskName, rep.Config["target"], rep.Config["draft"], len(prompts))
 	cr := rep.Tables["cost"][0]
 	fmt.Printf("time per token (single-token decoding): target %.0f µs, draft %.1f µs, c = %.4f\n\n", cr["target_us_per_token"], cr["draft_us_per_token"], costRatio)
-	fmt.Printf("%-18s %-7s", "draft", "decode")
 	fmt.Printf("verifying γ+1 tokens in one target Append, in single-step units (and as a fraction of γ+1 single steps):")
 	for _, g := range gammas {
 		r := rep.Tables["verify"][slices.IndexFunc(rep.Tables["verify"], func(m map[string]any) bool { return m["gamma"] == g })]
 		fmt.Printf("  γ=%d: %.2f (%.2f)", g, r["batched_in_steps"], r["batched_over_singles"])
 	}
 	fmt.Printf("\n\n")
+	fmt.Printf("%-18s %-7s", "draft", "decode")
 	for _, h := range []string{"α", "block eff.", "wall speedup", "CPU speedup", "predicted", "pred. w/ verify", "verify in situ"} {
 		fmt.Printf(" |%-*s", 6*len(gammas), fmt.Sprintf(" %s γ=%v", h, gammas))
 	}
