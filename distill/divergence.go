@@ -404,19 +404,36 @@ func sum64(x []float32) float64 {
 	return (s0 + s1) + (s2 + s3)
 }
 
-// klSum returns Σ_{a_i > 0} a_i·(x_i − y_i − c) in float64 (four accumulators, as sum64):
+// klSum returns Σ_{a_i > 0} a_i·(x_i − y_i − c) in float64 (four accumulators, as sum64,
+// in the same fixed order):
 // the unnormalised KL(A‖B) of rows whose log-probabilities are x − lseX and y − lseY, with
 // c = lseX − lseY. Entries with a_i = 0 are skipped, so that 0·log 0 = 0.
 func klSum(a, x, y []float32, c float64) float64 {
 	n := len(a)
 	x, y = x[:n], y[:n]
-	var s [4]float64
-	for i, ai := range a {
-		if ai > 0 {
-			s[i&3] += float64(ai) * (float64(x[i]) - float64(y[i]) - c)
+	var s0, s1, s2, s3 float64
+	i := 0
+	for ; i+4 <= n; i += 4 {
+		av, xv, yv := (*[4]float32)(a[i:]), (*[4]float32)(x[i:]), (*[4]float32)(y[i:])
+		if av[0] > 0 {
+			s0 += float64(av[0]) * (float64(xv[0]) - float64(yv[0]) - c)
+		}
+		if av[1] > 0 {
+			s1 += float64(av[1]) * (float64(xv[1]) - float64(yv[1]) - c)
+		}
+		if av[2] > 0 {
+			s2 += float64(av[2]) * (float64(xv[2]) - float64(yv[2]) - c)
+		}
+		if av[3] > 0 {
+			s3 += float64(av[3]) * (float64(xv[3]) - float64(yv[3]) - c)
 		}
 	}
-	return (s[0] + s[1]) + (s[2] + s[3])
+	for ; i < n; i++ {
+		if a[i] > 0 {
+			s0 += float64(a[i]) * (float64(x[i]) - float64(y[i]) - c)
+		}
+	}
+	return (s0 + s1) + (s2 + s3)
 }
 
 // row computes the divergence of one row; the gradient written to grad (if not nil) is
@@ -451,8 +468,11 @@ func (d Divergence) row(grad, teacher, student []float32, scale float64, s *scra
 		// ∂/∂z = q − p.
 		v = klSum(p, xt, xs, lseP-lseQ) * rp
 		if grad != nil {
+			// (q − p)·gs in float32: the gradient is stored in float32 anyway.
+			a, b := float32(gs*rq), float32(gs*rp)
+			p := p[:len(q)]
 			for i, qi := range q {
-				grad[i] = float32(gs * (float64(qi)*rq - float64(p[i])*rp))
+				grad[i] = a*qi - b*p[i]
 			}
 		}
 	case ReverseKL:
