@@ -103,7 +103,9 @@
 // verified positions). The RL term uses REINFORCE with the batch-mean reward as baseline
 // rather than the paper's policy-gradient setup. The teacher is queried through
 // lm.Model inference states, one Append per sequence, so any model (including exact stand-ins
-// such as lm.BigramModel) can teach.
+// such as lm.BigramModel) can teach; a teacher with a batched Forward pass (lm.Transformer)
+// is run once per batch instead, and a model with GenerateBatch samples a batch's outputs in
+// batched passes.
 //
 // # Concurrency
 //
