@@ -18,6 +18,9 @@ type AdamParams struct {
 	StepSize    float32 // lr / (1 − β1ᵗ)
 	InvSqrtBC2  float32 // 1 / √(1 − β2ᵗ)
 	Eps         float32 // ε, added to the denominator outside the square root
+	// Scale multiplies the parameter before the update: AdamW's decoupled decay 1 − lr·λ
+	// (computed in float64 and rounded once, as PyTorch does). 0 means no scaling.
+	Scale float32
 }
 
 // NewAdamParams returns the scalars of Adam's update number step (1 for the first) with
@@ -48,11 +51,11 @@ func NewAdamParams(lr, beta1, beta2, eps, weightDecay float64, step int) AdamPar
 //	d = grad + λ·param
 //	m = β1·m + (1−β1)·d
 //	v = β2·v + (1−β2)·d²
-//	param -= lr/(1−β1ᵗ) · m / (√v/√(1−β2ᵗ) + ε)
+//	param = param·Scale − lr/(1−β1ᵗ) · m / (√v/√(1−β2ᵗ) + ε)   (param·Scale when Scale ≠ 0)
 //
 // The division by √(1−β2ᵗ) is done as a multiplication by its reciprocal, which changes
-// results by at most an ulp. For AdamW (decoupled weight decay) scale param by 1 − lr·λ first
-// and pass WeightDecay 0. The update runs in one fused vector pass (AVX-512 or AVX2 where the
+// results by at most an ulp. For AdamW (decoupled weight decay) set Scale to 1 − lr·λ and
+// WeightDecay to 0. The update runs in one fused vector pass (AVX-512 or AVX2 where the
 // processor has them), split over goroutines for large slices; each element is computed the
 // same way whatever the split. It panics if the lengths differ.
 func AdamUpdate(param, grad, m, v []float32, p AdamParams) {

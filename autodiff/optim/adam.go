@@ -88,12 +88,13 @@ func (o *Adam) Step() {
 		if o.decay[i] {
 			wd = o.wd
 		}
-		x := p.Value.Data()
+		var scale float32
 		if o.decoupled && wd != 0 {
-			scaleInPlace(x, float32(1-o.lr*wd))
+			scale = float32(1 - o.lr*wd)
 			wd = 0
 		}
-		tensor.AdamUpdate(x, g, st.bufs[0].Data(), st.bufs[1].Data(),
-			tensor.NewAdamParams(o.lr, o.beta1, o.beta2, o.eps, wd, int(st.step)))
+		ap := tensor.NewAdamParams(o.lr, o.beta1, o.beta2, o.eps, wd, int(st.step))
+		ap.Scale = scale
+		tensor.AdamUpdate(p.Value.Data(), g, st.bufs[0].Data(), st.bufs[1].Data(), ap)
 	}
 }

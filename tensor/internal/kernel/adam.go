@@ -19,6 +19,7 @@ type AdamParams struct {
 	StepSize    float32 // lr / (1 − β1ᵗ)
 	InvSqrtBC2  float32 // 1 / √(1 − β2ᵗ)
 	Eps         float32 // ε, added outside the square root
+	Scale       float32 // multiplies the parameter before the update (AdamW's 1 − lr·λ); 0 for none
 }
 
 // adamParallelMin is the length from which Adam splits its work over goroutines. The update
@@ -35,7 +36,7 @@ var adamImpl = [numPaths]func(x, g, m, v []float32, p AdamParams){
 // Adam applies one Adam update to len(x) elements; g, m and v must be at least as long:
 //
 //	d = g + λ·x;  m = β1·m + (1−β1)·d;  v = β2·v + (1−β2)·d²
-//	x -= StepSize · m / (√v · InvSqrtBC2 + ε)
+//	x = x·Scale − StepSize · m / (√v · InvSqrtBC2 + ε)   (x·Scale only when Scale ≠ 0)
 //
 // This is PyTorch's update with the division of √v by √(1−β2ᵗ) replaced by a multiplication
 // by its reciprocal. The assembly paths fuse multiply-adds, so they may differ from the generic
@@ -56,7 +57,7 @@ func Adam(x, g, m, v []float32, p AdamParams) {
 // adamGeneric is the portable Adam update, the oracle of the assembly versions.
 func adamGeneric(x, g, m, v []float32, p AdamParams) {
 	b1, c1, b2, c2 := p.Beta1, p.Grad1, p.Beta2, p.Grad2
-	wd, step, ibc, eps := p.WeightDecay, p.StepSize, p.InvSqrtBC2, p.Eps
+	wd, step, ibc, eps, scale := p.WeightDecay, p.StepSize, p.InvSqrtBC2, p.Eps, p.Scale
 	g, m, v = g[:len(x)], m[:len(x)], v[:len(x)]
 	for i := range x {
 		d := g[i]
@@ -69,7 +70,11 @@ func adamGeneric(x, g, m, v []float32, p AdamParams) {
 		v[i] = vi
 		// float32(math.Sqrt(float64(·))) compiles to a single-precision square root.
 		den := float32(math.Sqrt(float64(vi)))*ibc + eps
-		x[i] -= step * mi / den
+		xi := x[i]
+		if scale != 0 {
+			xi *= scale
+		}
+		x[i] = xi - step*mi/den
 	}
 }
 

@@ -5,15 +5,15 @@
 // Adam update in AVX2+FMA (ymm, 8 lanes) and AVX-512F (zmm, 16 lanes). See adamGeneric for
 // the formula. Register use:
 //   DI x (parameter)   SI g   DX m   R8 v   CX elements left   BX 1 when weight decay is on
-//   AX elements done (the result)
-//   vector 0..7: β1, 1−β1, β2, 1−β2, λ, step size, 1/√(1−β2ᵗ), ε (broadcast)
+//   R11 1 when the parameter is scaled (Scale ≠ 0)   AX elements done (the result)
+//   vector 0..7: β1, 1−β1, β2, 1−β2, λ, step size, 1/√(1−β2ᵗ), ε; 14: Scale (broadcast)
 // Only whole vectors are processed; the caller finishes the tail. The bits csr are ORed
 // into MXCSR for the duration of the call and the caller's MXCSR restored before returning
 // (csr = 0x8040 sets flush-to-zero and denormals-are-zero; see adamFlushBits).
 
 // ADAMBODY is one vector of the update on the registers given (six scratch, then the eight
 // constants); NODECAY is a fresh label. It updates m, v and x in place.
-#define ADAMBODY(R8_, R9_, R10_, R11_, R12_, R13_, R0_, R1_, R2_, R3_, R4_, R5_, R6_, R7_, NODECAY) \
+#define ADAMBODY(R8_, R9_, R10_, R11_, R12_, R13_, R0_, R1_, R2_, R3_, R4_, R5_, R6_, R7_, R14_, NODECAY, NOSCALE) \
 	VMOVUPS (SI), R8_; \
 	VMOVUPS (DI), R9_; \
 	TESTQ BX, BX; \
@@ -31,11 +31,15 @@ NODECAY: \
 	VFMADD213PS R7_, R6_, R13_; \
 	VMULPS R10_, R5_, R10_; \
 	VDIVPS R13_, R10_, R10_; \
+	TESTQ R11, R11; \
+	JEQ NOSCALE; \
+	VMULPS R14_, R9_, R9_; \
+NOSCALE: \
 	VSUBPS R10_, R9_, R9_; \
 	VMOVUPS R9_, (DI)
 
 // ADAMSETUP loads the pointers, the count and the broadcast constants.
-#define ADAMSETUP(R0_, R1_, R2_, R3_, R4_, R5_, R6_, R7_) \
+#define ADAMSETUP(R0_, R1_, R2_, R3_, R4_, R5_, R6_, R7_, R14_) \
 	MOVQ x_base+0(FP), DI; \
 	MOVQ x_len+8(FP), CX; \
 	MOVQ g_base+24(FP), SI; \
@@ -50,6 +54,12 @@ NODECAY: \
 	VBROADCASTSS 20(R9), R5_; \
 	VBROADCASTSS 24(R9), R6_; \
 	VBROADCASTSS 28(R9), R7_; \
+	VBROADCASTSS 32(R9), R14_; \
+	XORQ R11, R11; \
+	MOVL 32(R9), R10; \
+	SHLL $1, R10; \
+	JEQ 2(PC); \
+	MOVQ $1, R11; \
 	XORQ BX, BX; \
 	MOVL 16(R9), R10; \
 	SHLL $1, R10; \
@@ -64,12 +74,12 @@ NODECAY: \
 
 // func adamAVX2(x, g, m, v []float32, p *AdamParams, csr uint32) int
 TEXT ·adamAVX2(SB), NOSPLIT, $8-120
-	ADAMSETUP(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7)
+	ADAMSETUP(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y14)
 
 adam2_loop:
 	CMPQ CX, $8
 	JLT  adam2_done
-	ADAMBODY(Y8, Y9, Y10, Y11, Y12, Y13, Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, adam2_nodecay)
+	ADAMBODY(Y8, Y9, Y10, Y11, Y12, Y13, Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y14, adam2_nodecay, adam2_noscale)
 	ADDQ $32, DI
 	ADDQ $32, SI
 	ADDQ $32, DX
@@ -86,12 +96,12 @@ adam2_done:
 
 // func adamAVX512(x, g, m, v []float32, p *AdamParams, csr uint32) int
 TEXT ·adamAVX512(SB), NOSPLIT, $8-120
-	ADAMSETUP(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7)
+	ADAMSETUP(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z14)
 
 adam5_loop:
 	CMPQ CX, $16
 	JLT  adam5_done
-	ADAMBODY(Z8, Z9, Z10, Z11, Z12, Z13, Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, adam5_nodecay)
+	ADAMBODY(Z8, Z9, Z10, Z11, Z12, Z13, Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z14, adam5_nodecay, adam5_noscale)
 	ADDQ $64, DI
 	ADDQ $64, SI
 	ADDQ $64, DX

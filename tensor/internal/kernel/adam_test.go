@@ -197,3 +197,35 @@ func BenchmarkAdamSubnormal(b *testing.B) {
 		})
 	}
 }
+
+// TestAdamScale checks the decoupled decay (Scale) on every path against the two-pass form:
+// the parameter multiplied by Scale, then updated with Scale 0.
+func TestAdamScale(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	const n = 203
+	setup := func() (x, g, m, v []float32) {
+		x, g, m, v = make([]float32, n), make([]float32, n), make([]float32, n), make([]float32, n)
+		for i := range x {
+			x[i], g[i] = float32(rng.NormFloat64()), float32(rng.NormFloat64())
+			m[i], v[i] = float32(rng.NormFloat64())*0.1, float32(rng.Float64())*0.01
+		}
+		return
+	}
+	forPaths(t, func(t *testing.T, p Path) {
+		x, g, m, v := setup()
+		xr, gr, mr, vr := append([]float32(nil), x...), append([]float32(nil), g...), append([]float32(nil), m...), append([]float32(nil), v...)
+		ap := adamParamsFor(1e-2, 0.9, 0.999, 1e-8, 0, 3)
+		ap.Scale = float32(1 - 1e-2*0.1)
+		Adam(x, g, m, v, ap)
+		for i := range xr {
+			xr[i] *= ap.Scale
+		}
+		ap.Scale = 0
+		Adam(xr, gr, mr, vr, ap)
+		for i := range x {
+			if x[i] != xr[i] || m[i] != mr[i] || v[i] != vr[i] {
+				t.Fatalf("element %d: fused (%v, %v, %v), two passes (%v, %v, %v)", i, x[i], m[i], v[i], xr[i], mr[i], vr[i])
+			}
+		}
+	})
+}
