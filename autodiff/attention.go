@@ -234,14 +234,7 @@ func attentionBackwardHead(dq, dk, dv, q, k, v, probs, dout, ds []float32, L *at
 			tensor.Gemm(true, false, lim, d, m, 1, pb, tk, dob, L.o.t, 1, dv[vo:], L.v.t)
 		}
 		for i := range m {
-			pr, dr := p[(i0+i)*tk:][:lim], ds[i*lim:][:lim]
-			var dot float32
-			for j, pj := range pr {
-				dot += pj * dr[j]
-			}
-			for j, pj := range pr {
-				dr[j] = pj * (dr[j] - dot) * scale
-			}
+			tensor.SoftmaxBackwardRow(ds[i*lim:][:lim], p[(i0+i)*tk:][:lim], scale)
 		}
 		if dq != nil {
 			tensor.Gemm(false, false, m, d, lim, 1, ds, lim, k[ko:], L.k.t, 1, dq[qo+i0*L.q.t:], L.q.t)

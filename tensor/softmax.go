@@ -68,3 +68,11 @@ func applyRows(dst, x []float32, n, lo, hi int, row func(dst, x []float32)) {
 // maximum gives NaN. It serves fused operations (cross-entropy, attention) that work on rows
 // of their own buffers.
 func SoftmaxRow(dst, x []float32) (logSumExp float64) { return kernel.SoftmaxRowLSE(dst, x) }
+
+// SoftmaxBackwardRow turns dp, the gradient with respect to a row of probabilities
+// p = softmax(s), into the gradient with respect to s, times scale, in place:
+//
+//	dp[j] = p[j]·(dp[j] − Σ_i p[i]·dp[i])·scale
+//
+// over len(p) elements (dp at least as long). The sum is accumulated in float32.
+func SoftmaxBackwardRow(dp, p []float32, scale float32) { kernel.SoftmaxGrad(dp, p, scale) }
