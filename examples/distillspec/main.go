@@ -64,6 +64,10 @@ import (
 
 type finding = report.Finding
 
+// controlName is the recipe that trains the draft further on the human solutions without
+// the target: reported beside the distilled drafts, excluded from the findings.
+const controlName = "more SFT (control)"
+
 type recipe struct {
 	name string
 	data string
@@ -173,6 +177,10 @@ func main() {
 		{"on-policy RKL", "on-policy", gen(distill.GKDOptions{Divergence: distill.NewReverseKL(), Lambda: 1})},
 		{"on-policy JSD(0.5)", "on-policy", gen(distill.GKDOptions{Divergence: distill.NewJSD(0.5), Lambda: 1})},
 		{"on-policy TVD", "on-policy", gen(distill.GKDOptions{Divergence: distill.NewTVD(), Lambda: 1})},
+		// Control, not a distillation recipe and not part of the findings: as many further
+		// supervised steps on the human solutions, to separate distillation's gain from that
+		// of more training of a draft whose supervised run had not early-stopped.
+		{controlName, "fixed", gen(distill.GKDOptions{Objective: distill.ObjectiveNLL})},
 	}
 	if *only != "" {
 		keep := strings.Split(*only, ",")
@@ -292,6 +300,9 @@ func main() {
 	for _, tp := range temps {
 		minBE, minName := math.Inf(1), ""
 		for _, n := range names[1:] {
+			if n == controlName {
+				continue
+			}
 			if be := res[n][tp.name][gF].be; be < minBE {
 				minBE, minName = be, n
 			}
