@@ -287,10 +287,11 @@ func runJobs(ctx context.Context, n int, jobs []func(context.Context) error) err
 	errs := make(chan error, len(jobs))
 	var wg sync.WaitGroup
 	for _, job := range jobs {
+		sem <- struct{}{}
 		if ctx.Err() != nil {
+			<-sem
 			break
 		}
-		sem <- struct{}{}
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
