@@ -21,7 +21,7 @@
 // (temperature 1), and beside it the quantity on-policy GKD minimises, the forward KL from
 // the teacher along the student's own samples of the validation prompts. The model sizes
 // were chosen on the validation split so that the teacher is clearly better than the
-// student trained to convergence (a 2 × 64 student trained as long reaches the teacher).
+// student trained as long (a 2 × 64 student trained as long reaches the teacher).
 // The finding, fixed before the run, is the paper's for arithmetic: on-policy GKD with
 // forward KL beats supervised KD and SFT by more than two standard errors (task.Stat.Beats)
 // in greedy test pass@1; the other divergences are reported beside it.
