@@ -10,6 +10,9 @@ const (
 	// for the dot form.
 	gemvAxpyUnit = 64
 	gemvDotUnit  = 4
+	// gemvRowChunk is the number of rows of M per part when the axpy form is split by rows
+	// (see gemvRows); the split depends only on the shape.
+	gemvRowChunk = 128
 	// gemvAccRowsMin is the width from which the axpy form sweeps rows across a scratch row of
 	// sums instead of holding column blocks in registers.
 	gemvAccRowsMin = 512
@@ -135,19 +138,10 @@ func gemv(g *gemmKernel, transA, transB bool, m, n, k int, alpha float32, a []fl
 	if gv.dot {
 		unit = gemvDotUnit
 	}
-	units := (gv.n + unit - 1) / unit
-	w := 1
-	if k*gv.n >= gemvParallelWork {
-		w = min(runtime.GOMAXPROCS(0), units, gemmMaxParts)
-	}
-	if w <= 1 {
-		gv.run(0, gv.n)
+	if !gv.dot && k*gv.n >= gemvParallelWork && k >= 2*gemvRowChunk {
+		gemvRows(&gv)
 	} else {
-		job := getGemmJob()
-		job.kind, job.gv, job.parts, job.tiles = gemmJobGemv, gv, w, units
-		job.run()
-		job.gv = gemvArgs{}
-		putGemmJob(job)
+		gemvCols(&gv, unit)
 	}
 	for i, v := range scatter {
 		c[i*ldc] = v
@@ -155,6 +149,66 @@ func gemv(g *gemmKernel, transA, transB bool, m, n, k int, alpha float32, a []fl
 	if buf != nil {
 		putGemvBuf(buf)
 	}
+}
+
+// gemvCols computes gv whole, or split by outputs (columns of the axpy form, rows of the dot
+// form) over goroutines when it is large.
+func gemvCols(gv *gemvArgs, unit int) {
+	k := gv.k
+	units := (gv.n + unit - 1) / unit
+	w := 1
+	if k*gv.n >= gemvParallelWork {
+		w = min(runtime.GOMAXPROCS(0), units, gemmMaxParts)
+	}
+	if w <= 1 {
+		gv.run(0, gv.n)
+		return
+	}
+	job := getGemmJob()
+	job.kind, job.gv, job.parts, job.tiles = gemmJobGemv, *gv, w, units
+	job.run()
+	job.gv = gemvArgs{}
+	putGemmJob(job)
+}
+
+// gemvRows computes a large axpy-form product y = alpha·xᵀ·M + beta·y by blocks of
+// gemvRowChunk rows of M: part c sums its rows into its own row of partial sums, and the
+// partial rows are then added in order. Each goroutine streams whole rows of M, which are
+// contiguous in memory; a split by columns would have every goroutine read short pieces of
+// every row, which the hardware prefetchers follow poorly, and two goroutines then ran slower
+// than one. The blocks depend only on k, so the result does not depend on the number of
+// goroutines.
+func gemvRows(gv *gemvArgs) {
+	k, n := gv.k, gv.n
+	parts := (k + gemvRowChunk - 1) / gemvRowChunk
+	s := getGemvScratch(parts * n)
+	partial := (*s)[:parts*n]
+	job := getGemmJob()
+	job.kind, job.gv, job.parts, job.tiles = gemmJobGemvRows, *gv, parts, parts
+	job.gv.y = partial
+	job.run()
+	job.gv = gemvArgs{}
+	putGemmJob(job)
+	acc := partial[:n]
+	for c := 1; c < parts; c++ {
+		Add(acc, acc, partial[c*n:(c+1)*n])
+	}
+	y := gv.y[:n]
+	if gv.beta == 0 {
+		Scale(y, gv.alpha, acc)
+	} else {
+		for j, v := range acc {
+			y[j] = float32(gv.alpha*v) + float32(gv.beta*y[j])
+		}
+	}
+	putGemvScratch(s)
+}
+
+// gemvRowsPart computes block part of a gemvRows product into its row of partial sums.
+func (j *gemmJob) gemvRowsPart(part int) {
+	gv := &j.gv
+	p0, p1 := part*gemvRowChunk, min((part+1)*gemvRowChunk, gv.k)
+	gv.g.axpy(p1-p0, gv.x[p0:p1], gv.mat[p0*gv.ld:], gv.ld, gv.y[part*gv.n:(part+1)*gv.n], gv.n, 1, 0)
 }
 
 // gemvPart computes the part-th of parts slices of y.

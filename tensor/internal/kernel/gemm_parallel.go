@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"runtime"
 	"sync"
 	"sync/atomic"
 )
@@ -21,6 +22,7 @@ type gemmJobKind uint8
 const (
 	gemmJobPacked gemmJobKind = iota
 	gemmJobGemv
+	gemmJobGemvRows
 	gemmJobSmall
 )
 
@@ -91,13 +93,14 @@ func (j *gemmJob) run() {
 	if gemmPool.tasks == nil {
 		gemmPool.tasks = make(chan gemmTask, 64)
 	}
-	for gemmPool.started < j.parts-1 {
+	helpers := min(j.parts, runtime.GOMAXPROCS(0)) - 1
+	for gemmPool.started < helpers {
 		go gemmWorker(gemmPool.tasks)
 		gemmPool.started++
 	}
 	tasks := gemmPool.tasks
 	gemmPool.mu.Unlock()
-	for range j.parts - 1 {
+	for range helpers {
 		select {
 		case tasks <- gemmTask{j, gen}:
 		default: // every worker is busy: the parts get claimed anyway
@@ -131,6 +134,8 @@ func (j *gemmJob) runPart(part int) {
 		j.packedPart(part)
 	case gemmJobGemv:
 		j.gemvPart(part)
+	case gemmJobGemvRows:
+		j.gemvRowsPart(part)
 	case gemmJobSmall:
 		j.smallPart(part)
 	}
