@@ -1,8 +1,6 @@
 package kernel
 
 import (
-	"runtime"
-	"sync"
 	"sync/atomic"
 )
 
@@ -62,24 +60,6 @@ func putGemmJob(j *gemmJob) {
 	}
 }
 
-type gemmTask struct {
-	job *gemmJob
-	gen uint32
-}
-
-var gemmPool struct {
-	mu      sync.Mutex
-	started int
-	tasks   chan gemmTask
-}
-
-// gemmWorker runs tasks forever.
-func gemmWorker(tasks <-chan gemmTask) {
-	for t := range tasks {
-		t.job.work(t.gen)
-	}
-}
-
 // run executes every part of j and returns when all are done.
 func (j *gemmJob) run() {
 	if j.parts <= 1 {
@@ -89,25 +69,7 @@ func (j *gemmJob) run() {
 	gen := uint32(j.claim.Load()>>32) + 1
 	j.done.Store(0)
 	j.claim.Store(uint64(gen)<<32 | uint64(j.parts)<<16)
-	gemmPool.mu.Lock()
-	if gemmPool.tasks == nil {
-		gemmPool.tasks = make(chan gemmTask, 64)
-	}
-	helpers := min(j.parts, runtime.GOMAXPROCS(0)) - 1
-	for gemmPool.started < helpers {
-		go gemmWorker(gemmPool.tasks)
-		gemmPool.started++
-	}
-	tasks := gemmPool.tasks
-	gemmPool.mu.Unlock()
-	for range helpers {
-		select {
-		case tasks <- gemmTask{j, gen}:
-		default: // every worker is busy: the parts get claimed anyway
-		}
-	}
-	j.work(gen)
-	<-j.finished
+	poolRun(j, gen, j.parts-1, &j.done, j.parts, j.finished)
 }
 
 // work claims and runs parts of generation gen until none is left.

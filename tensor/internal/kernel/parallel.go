@@ -2,7 +2,6 @@ package kernel
 
 import (
 	"runtime"
-	"sync"
 	"sync/atomic"
 )
 
@@ -16,8 +15,7 @@ import (
 // goroutine runs a chunk. Parallel may be called from inside fn (nested calls): a caller never
 // waits for a worker to become free, only for chunks already claimed to finish.
 //
-// The same scheme runs the Gemm parts (gemm_parallel.go); the two pools are kept apart so that
-// a Gemm inside a parallel chunk finds its own idle workers.
+// The same workers run the Gemm parts (gemm_parallel.go); see pool.go.
 
 // parallelMaxChunks bounds the chunks of one call (they are counted in 16 bits).
 const parallelMaxChunks = 1<<16 - 1
@@ -37,19 +35,8 @@ type parJob struct {
 	finished chan struct{} // receives once when the last chunk is done
 }
 
-type parTask struct {
-	job *parJob
-	gen uint32
-}
-
 // parJobs keeps jobs between calls (a channel, which the garbage collector never empties).
 var parJobs = make(chan *parJob, 64)
-
-var parPool struct {
-	mu      sync.Mutex
-	started int
-	tasks   chan parTask
-}
 
 func getParJob() *parJob {
 	select {
@@ -65,12 +52,6 @@ func putParJob(j *parJob) {
 	select {
 	case parJobs <- j:
 	default:
-	}
-}
-
-func parWorker(tasks <-chan parTask) {
-	for t := range tasks {
-		t.job.work(t.gen)
 	}
 }
 
@@ -117,24 +98,7 @@ func Parallel(n, grain int, fn func(lo, hi int)) {
 	gen := uint32(j.claim.Load()>>32) + 1
 	j.done.Store(0)
 	j.claim.Store(uint64(gen)<<32 | uint64(chunks)<<16)
-	parPool.mu.Lock()
-	if parPool.tasks == nil {
-		parPool.tasks = make(chan parTask, 64)
-	}
-	for parPool.started < min(chunks-1, runtime.GOMAXPROCS(0)-1) {
-		go parWorker(parPool.tasks)
-		parPool.started++
-	}
-	tasks := parPool.tasks
-	parPool.mu.Unlock()
-	for range chunks - 1 {
-		select {
-		case tasks <- parTask{j, gen}:
-		default: // every worker is busy: the chunks get claimed anyway
-		}
-	}
-	j.work(gen)
-	<-j.finished
+	poolRun(j, gen, chunks-1, &j.done, chunks, j.finished)
 	putParJob(j)
 }
 
