@@ -1,9 +1,6 @@
 package kernel
 
-import (
-	"math"
-	"sync"
-)
+import "math"
 
 // Fused optimizer kernel: one pass of the Adam update over a parameter, its gradient and the
 // two moment buffers.
@@ -78,29 +75,24 @@ func adamGeneric(x, g, m, v []float32, p AdamParams) {
 	}
 }
 
-// adamTask is a share of an Adam update run by an adam worker goroutine.
-type adamTask struct {
-	f          func(x, g, m, v []float32, p AdamParams)
-	x, g, m, v []float32
-	p          AdamParams
-	done       chan struct{}
+// adamJob is a parallel Adam update: chunks of blocks of the vectors, claimed by the shared
+// workers (pool.go) like Parallel's chunks.
+type adamJob struct {
+	f            func(x, g, m, v []float32, p AdamParams)
+	x, g, m, v   []float32
+	p            AdamParams
+	n, nb, chunk int // elements, blocks, blocks per chunk
+	claims
 }
 
-// The adam workers are long-lived goroutines fed through adamWork, so that a parallel update
-// allocates nothing once warm (Parallel starts goroutines, which allocates, on every call).
-// adamFree recycles tasks with their completion channels.
-var (
-	adamMu      sync.Mutex
-	adamStarted int
-	adamWork    = make(chan *adamTask)
-	adamFree    = make(chan *adamTask, 64)
-)
+// adamJobs keeps jobs between calls, so that a parallel update allocates nothing once warm.
+var adamJobs = make(chan *adamJob, 8)
 
-func adamWorker() {
-	for t := range adamWork {
-		t.f(t.x, t.g, t.m, t.v, t.p)
-		t.done <- struct{}{}
-	}
+func (j *adamJob) work(gen uint32) { j.claims.work(gen, j.runChunk) }
+
+func (j *adamJob) runChunk(part int) {
+	a, b := span(part*j.chunk, min((part+1)*j.chunk, j.nb), j.n)
+	j.f(j.x[a:b], j.g[a:b], j.m[a:b], j.v[a:b], j.p)
 }
 
 // adamParallel runs f over equal-length x, g, m, v split into contiguous chunks on up to
@@ -113,37 +105,19 @@ func adamParallel(f func(x, g, m, v []float32, p AdamParams), x, g, m, v []float
 		f(x, g, m, v, p)
 		return
 	}
-	adamMu.Lock()
-	for adamStarted < workers-1 {
-		go adamWorker()
-		adamStarted++
+	var j *adamJob
+	select {
+	case j = <-adamJobs:
+	default:
+		j = &adamJob{claims: newClaims()}
 	}
-	adamMu.Unlock()
-	var tasks [64]*adamTask
-	workers = min(workers, len(tasks)+1)
 	chunk := (nb + workers - 1) / workers
-	k := 0
-	for lo := chunk; lo < nb; lo += chunk {
-		a, b := span(lo, min(lo+chunk, nb), n)
-		var t *adamTask
-		select {
-		case t = <-adamFree:
-		default:
-			t = &adamTask{done: make(chan struct{}, 1)}
-		}
-		t.f, t.x, t.g, t.m, t.v, t.p = f, x[a:b], g[a:b], m[a:b], v[a:b], p
-		adamWork <- t
-		tasks[k] = t
-		k++
-	}
-	a, b := span(0, min(chunk, nb), n)
-	f(x[a:b], g[a:b], m[a:b], v[a:b], p)
-	for _, t := range tasks[:k] {
-		<-t.done
-		t.f, t.x, t.g, t.m, t.v = nil, nil, nil, nil, nil
-		select {
-		case adamFree <- t:
-		default:
-		}
+	j.f, j.x, j.g, j.m, j.v, j.p = f, x, g, m, v, p
+	j.n, j.nb, j.chunk = n, nb, chunk
+	j.claims.run(j, (nb+chunk-1)/chunk)
+	j.f, j.x, j.g, j.m, j.v = nil, nil, nil, nil, nil
+	select {
+	case adamJobs <- j:
+	default:
 	}
 }

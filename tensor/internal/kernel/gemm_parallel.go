@@ -1,9 +1,5 @@
 package kernel
 
-import (
-	"sync/atomic"
-)
-
 // Gemm hands parts of a product to long-lived worker goroutines over a channel instead of
 // starting goroutines per call, so that a call allocates nothing in steady state.
 //
@@ -32,13 +28,7 @@ type gemmJob struct {
 	splitN bool // packed: split columns (else rows)
 	parts  int
 	tiles  int // tiles (packed), granules (gemv) or strips (small) along the split dimension
-
-	// claim packs the job's generation (high 32 bits), its number of parts (next 16) and the
-	// next unclaimed part (low 16), so that one atomic load tells a task whether anything is
-	// left for it; a task from an earlier generation claims nothing.
-	claim    atomic.Uint64
-	done     atomic.Int32
-	finished chan struct{} // receives once when the last part is done
+	claims
 }
 
 // gemmJobs keeps jobs between calls (like gemmBufs, never emptied by the garbage collector).
@@ -49,7 +39,7 @@ func getGemmJob() *gemmJob {
 	case j := <-gemmJobs:
 		return j
 	default:
-		return &gemmJob{finished: make(chan struct{}, 1)}
+		return &gemmJob{claims: newClaims()}
 	}
 }
 
@@ -66,29 +56,11 @@ func (j *gemmJob) run() {
 		j.runPart(0)
 		return
 	}
-	gen := uint32(j.claim.Load()>>32) + 1
-	j.done.Store(0)
-	j.claim.Store(uint64(gen)<<32 | uint64(j.parts)<<16)
-	poolRun(j, gen, j.parts-1, &j.done, j.parts, j.finished)
+	j.claims.run(j, j.parts)
 }
 
 // work claims and runs parts of generation gen until none is left.
-func (j *gemmJob) work(gen uint32) {
-	for {
-		c := j.claim.Load()
-		next, parts := int(c&0xffff), int(c>>16&0xffff)
-		if uint32(c>>32) != gen || next >= parts {
-			return
-		}
-		if !j.claim.CompareAndSwap(c, c+1) {
-			continue
-		}
-		j.runPart(next)
-		if int(j.done.Add(1)) == parts {
-			j.finished <- struct{}{}
-		}
-	}
-}
+func (j *gemmJob) work(gen uint32) { j.claims.work(gen, j.runPart) }
 
 func (j *gemmJob) runPart(part int) {
 	switch j.kind {

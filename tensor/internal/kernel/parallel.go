@@ -2,7 +2,6 @@ package kernel
 
 import (
 	"runtime"
-	"sync/atomic"
 )
 
 // Parallel hands chunks of a range to long-lived worker goroutines over a channel instead of
@@ -26,13 +25,7 @@ type parJob struct {
 	n      int
 	chunk  int
 	chunks int
-
-	// claim packs the job's generation (high 32 bits), its number of chunks (next 16) and the
-	// next unclaimed chunk (low 16), so that one atomic load tells a task whether anything is
-	// left for it; a task from an earlier generation claims nothing.
-	claim    atomic.Uint64
-	done     atomic.Int32
-	finished chan struct{} // receives once when the last chunk is done
+	claims
 }
 
 // parJobs keeps jobs between calls (a channel, which the garbage collector never empties).
@@ -43,7 +36,7 @@ func getParJob() *parJob {
 	case j := <-parJobs:
 		return j
 	default:
-		return &parJob{finished: make(chan struct{}, 1)}
+		return &parJob{claims: newClaims()}
 	}
 }
 
@@ -56,22 +49,11 @@ func putParJob(j *parJob) {
 }
 
 // work claims and runs chunks of generation gen until none is left.
-func (j *parJob) work(gen uint32) {
-	for {
-		c := j.claim.Load()
-		next, chunks := int(c&0xffff), int(c>>16&0xffff)
-		if uint32(c>>32) != gen || next >= chunks {
-			return
-		}
-		if !j.claim.CompareAndSwap(c, c+1) {
-			continue
-		}
-		lo := next * j.chunk
-		j.fn(lo, min(lo+j.chunk, j.n))
-		if int(j.done.Add(1)) == chunks {
-			j.finished <- struct{}{}
-		}
-	}
+func (j *parJob) work(gen uint32) { j.claims.work(gen, j.runChunk) }
+
+func (j *parJob) runChunk(part int) {
+	lo := part * j.chunk
+	j.fn(lo, min(lo+j.chunk, j.n))
 }
 
 // Parallel splits the index range [0, n) into contiguous chunks of at least grain indices and
@@ -95,10 +77,7 @@ func Parallel(n, grain int, fn func(lo, hi int)) {
 	}
 	j := getParJob()
 	j.fn, j.n, j.chunk, j.chunks = fn, n, chunk, chunks
-	gen := uint32(j.claim.Load()>>32) + 1
-	j.done.Store(0)
-	j.claim.Store(uint64(gen)<<32 | uint64(chunks)<<16)
-	poolRun(j, gen, chunks-1, &j.done, chunks, j.finished)
+	j.claims.run(j, chunks)
 	putParJob(j)
 }
 

@@ -21,8 +21,8 @@ import (
 // stops polling within the window. A polling worker yields its processor to any other runnable
 // goroutine every few microseconds.
 
-// poolJob is work split into parts that goroutines claim; work claims and runs parts of
-// generation gen until none is left.
+// poolJob is work split into parts that goroutines claim (see claims); work claims and runs
+// parts of generation gen until none is left.
 type poolJob interface{ work(gen uint32) }
 
 type poolTask struct {
@@ -40,11 +40,26 @@ var pool struct {
 	pending atomic.Int32 // tasks sent and not yet received
 }
 
-// poolRun offers gen of job to up to helpers idle workers (starting workers as needed, at
-// most GOMAXPROCS−1 in all), runs parts on the calling goroutine, and returns when the job's
-// done count reaches parts (and finished has received).
-func poolRun(job poolJob, gen uint32, helpers int, done *atomic.Int32, parts int, finished <-chan struct{}) {
-	helpers = min(helpers, runtime.GOMAXPROCS(0)-1)
+// claims is the state of a job split into parts that goroutines claim. claim packs the job's
+// generation (high 32 bits), its number of parts (next 16) and the next unclaimed part (low 16),
+// so that one atomic load tells a task whether anything is left for it; a task from an earlier
+// generation claims nothing. finished receives once when the last part of a generation is done.
+type claims struct {
+	claim    atomic.Uint64
+	done     atomic.Int32
+	finished chan struct{}
+}
+
+func newClaims() claims { return claims{finished: make(chan struct{}, 1)} }
+
+// run starts a new generation of parts (≤ 1<<16 − 1) parts of job, offers it to up to parts−1
+// idle workers (starting workers as needed, at most GOMAXPROCS−1 in all), claims parts on the
+// calling goroutine, and returns when every part is done.
+func (c *claims) run(job poolJob, parts int) {
+	gen := uint32(c.claim.Load()>>32) + 1
+	c.done.Store(0)
+	c.claim.Store(uint64(gen)<<32 | uint64(parts)<<16)
+	helpers := min(parts, runtime.GOMAXPROCS(0)) - 1
 	pool.mu.Lock()
 	if pool.tasks == nil {
 		pool.tasks = make(chan poolTask, 64)
@@ -63,8 +78,26 @@ func poolRun(job poolJob, gen uint32, helpers int, done *atomic.Int32, parts int
 		}
 	}
 	job.work(gen)
-	spinUntil(func() bool { return int(done.Load()) >= parts })
-	<-finished
+	spinUntil(func() bool { return int(c.done.Load()) >= parts })
+	<-c.finished
+}
+
+// work claims parts of generation gen and runs them with runPart until none is left.
+func (c *claims) work(gen uint32, runPart func(part int)) {
+	for {
+		v := c.claim.Load()
+		next, parts := int(v&0xffff), int(v>>16&0xffff)
+		if uint32(v>>32) != gen || next >= parts {
+			return
+		}
+		if !c.claim.CompareAndSwap(v, v+1) {
+			continue
+		}
+		runPart(next)
+		if int(c.done.Add(1)) == parts {
+			c.finished <- struct{}{}
+		}
+	}
 }
 
 func poolWorker() {
