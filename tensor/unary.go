@@ -52,7 +52,6 @@ func sqrtVec(dst, x []float32) {
 	}
 }
 func squareVec(dst, x []float32) { kernel.Mul(dst, x, x) }
-func reluVec(dst, x []float32)   { kernel.ReLU(dst, x) }
 func geluErfVec(dst, x []float32) {
 	dst = dst[:len(x)]
 	for i, v := range x {
@@ -150,12 +149,12 @@ func SigmoidInto(dst, a *Tensor) *Tensor {
 }
 
 // ReLU returns max(a, 0) elementwise; NaN stays NaN.
-func ReLU(a *Tensor) *Tensor { return unaryInto("ReLU", nil, a, reluVec) }
+func ReLU(a *Tensor) *Tensor { return unaryInto("ReLU", nil, a, kernel.ReLU) }
 
 // ReLUInto writes ReLU(a) into dst, which must have a's shape (it may be a), and returns dst.
 func ReLUInto(dst, a *Tensor) *Tensor {
 	mustDst("ReLUInto", dst)
-	return unaryInto("ReLUInto", dst, a, reluVec)
+	return unaryInto("ReLUInto", dst, a, kernel.ReLU)
 }
 
 // ReLUBackward returns the gradient of ReLU at x times dy: dy where x > 0 and 0 elsewhere

@@ -193,14 +193,7 @@ func gemvRows(gv *gemvArgs) {
 	for c := 1; c < parts; c++ {
 		Add(acc, acc, partial[c*n:(c+1)*n])
 	}
-	y := gv.y[:n]
-	if gv.beta == 0 {
-		Scale(y, gv.alpha, acc)
-	} else {
-		for j, v := range acc {
-			y[j] = float32(gv.alpha*v) + float32(gv.beta*y[j])
-		}
-	}
+	gemmWriteBack(1, n, acc, n, gv.y, n, gv.alpha, gv.beta)
 	putGemvScratch(s)
 }
 
