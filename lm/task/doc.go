@@ -7,7 +7,9 @@
 // data) and its final answer. MakeSplits draws disjoint train, validation and test splits.
 // Two tasks are built in, small stand-ins for the paper's MATH and APPS: arithmetic
 // reasoning with a chain of thought, and program synthesis from input→output examples in a
-// tiny list language. The metrics are pass@k, majority-vote accuracy maj@k and a mean with
+// tiny list language. A third, free-order arithmetic, has many valid worked solutions per
+// problem and checks every step; it serves on-policy distillation (GKD), whose argument
+// needs valid outputs that differ from the human ones. The metrics are pass@k, majority-vote accuracy maj@k and a mean with
 // standard error for reporting over seeds.
 //
 // Everything random takes a *rand.Rand (math/rand/v2): the same seed gives the same
@@ -40,6 +42,31 @@
 // solution malformed, and it scores 0. The worked steps are not checked, as in the paper,
 // whose reward compares final answers only. A sampler should stop at the end-of-sequence
 // token: text generated after the answer counts as trailing garbage.
+//
+// # Free-order arithmetic
+//
+// A problem is a sum (or product) of several terms with one operator; since the operator is
+// commutative and associative, each worked step may combine any two of the numbers still
+// left, a term or an earlier result:
+//
+//	prompt:   Q:7+5+9+3 A:
+//	solution: 7+9=16;16+3=19;19+5=24####24
+//	also:     3+9=12;5+7=12;12+12=24####24   (and 4·3·… more orders)
+//
+// The human solution picks a random pair, in a random operand order, at every step, so a
+// problem of n terms has many valid worked solutions and the human data draws among them.
+// With FreeOrderOptions.Slips > 0 a human step may state a wrong result and correct it,
+// "7+9=15 no =16" (CorrectionMarker): self-correction in the data.
+//
+// The verifier checks the whole solution, not only the answer: each step "a op b=v" must use
+// the problem's operator on two numbers still left (each number once; a term that occurs
+// twice may be used twice) with v the right result, written canonically (no sign or leading
+// zeros); a step may retract wrong results with up to MaxCorrections corrections; the steps
+// must leave one number, and the final answer after "####" (read as for Arithmetic) must be
+// it. A wrong step makes the solution wrong even if the answer is right, and an invalid
+// solution casts no vote. FreeOrder.ValidPrefix tells whether a partial solution can still
+// be completed to a right one, for diagnosing how far a model's own samples stray from valid
+// solutions.
 //
 // # Program synthesis
 //

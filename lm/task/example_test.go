@@ -138,3 +138,28 @@ func ExamplePrograms_FunctionOverlap() {
 	fmt.Printf("test problems whose function is in the training split: %.0f%%\n", 100*progs.FunctionOverlap(s.Train, s.Test))
 	// Output: test problems whose function is in the training split: 100%
 }
+
+// Generate a free-order problem and verify worked solutions in different orders: the
+// verifier checks every step, not only the answer.
+func ExampleFreeOrder() {
+	fo, err := task.NewFreeOrder(task.DefaultFreeOrderOptions())
+	if err != nil {
+		panic(err)
+	}
+	p, err := fo.Sample(rand.New(rand.NewPCG(1, 2)))
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(p.Prompt+p.Solution, fo.Verify(p, p.Solution))
+	q := task.Problem{Prompt: "Q:7+5+9+3 A:", Answer: "24"}
+	fmt.Println(fo.Verify(q, "3+9=12;5+7=12;12+12=24####24"))
+	fmt.Println(fo.Verify(q, "7+9=15 no =16;16+3=19;19+5=24####24"))
+	fmt.Println(fo.Verify(q, "7+9=15;15+3=19;19+5=24####24"))
+	fmt.Println(fo.ValidPrefix(q, "7+9=16;16+3"), fo.ValidPrefix(q, "7+9=16;16+9"))
+	// Output:
+	// Q:7+7+2+0+4 A:2+7=9;7+4=11;9+11=20;20+0=20####20 1
+	// 1
+	// 1
+	// 0
+	// true false
+}
