@@ -3,6 +3,7 @@ package autodiff
 import (
 	"fmt"
 	"math"
+	"runtime"
 
 	"github.com/tenet-ml/tenet/tensor"
 )
@@ -204,7 +205,8 @@ func attentionBackward(tp *Tape, r *record) {
 	L := unpackLayout(r)
 	dq, dk, dv := tp.grad(r.a), tp.grad(r.b), tp.grad(r.c)
 	n, grain := L.b*L.h, attnGrain(&L)
-	w := tensor.Workers(n, grain)
+	// One dP scratch per chunk, numbered lo/chunk (see tensor.Parallel).
+	w := runtime.GOMAXPROCS(0)
 	chunk := (n + w - 1) / w
 	blk := min(attnRowBlock(L.t), L.t)
 	scratch := tp.buf(w, blk*L.tk).Data()

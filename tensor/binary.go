@@ -55,12 +55,14 @@ func (op *binary) doSV(dst []float32, s float32, b []float32) {
 const parallelGrain = 1 << 15
 
 // Parallel splits the index range [0, n) into contiguous chunks and runs fn on each, on up to
-// GOMAXPROCS goroutines (the calling one included), and returns when every chunk is done. With
-// w = Workers(n, grain) and c = ⌈n/w⌉, chunk i is [i·c, min((i+1)·c, n)), so lo/c numbers the
-// chunks from 0 to w−1 (callers may index per-chunk scratch with it). With w = 1 it calls
-// fn(0, n) on the calling goroutine. The workers are long-lived: a call allocates nothing
-// beyond fn's closure. Results stay independent of GOMAXPROCS when each output element is
-// computed within one index. fn may call Parallel itself.
+// GOMAXPROCS goroutines (the calling one included; fewer inside Concurrent), and returns when
+// every chunk is done. With w = Workers(n, grain) at the time of the call and c = ⌈n/w⌉, chunk
+// i is [i·c, min((i+1)·c, n)). Since w ≤ P = GOMAXPROCS, no chunk is shorter than
+// c₀ = ⌈n/P⌉, so lo/c₀ numbers the chunks with distinct values below P: callers may index
+// per-chunk scratch (P pieces) with it. With one chunk it calls fn(0, n) on the calling
+// goroutine. The workers are long-lived: a call allocates nothing beyond fn's closure. Results
+// stay independent of GOMAXPROCS when each output element is computed within one index. fn may
+// call Parallel itself.
 func Parallel(n, grain int, fn func(lo, hi int)) { kernel.Parallel(n, grain, fn) }
 
 // Axpy computes y[i] += alpha·x[i] over len(x) elements on the vector kernel, in parallel for
@@ -68,8 +70,8 @@ func Parallel(n, grain int, fn func(lo, hi int)) { kernel.Parallel(n, grain, fn)
 // whatever the split. It serves fused operations accumulating into their own buffers.
 func Axpy(alpha float32, x, y []float32) { kernel.Axpy(alpha, x, y) }
 
-// Workers returns how many chunks Parallel(n, grain, ·) uses: min(GOMAXPROCS, n/grain), at
-// least 1.
+// Workers returns how many chunks Parallel(n, grain, ·) uses: min(P, n/grain), at least 1,
+// where P is GOMAXPROCS shared among the running sections of Concurrent calls.
 func Workers(n, grain int) int { return kernel.Workers(n, grain) }
 
 // apply computes dst = op(a, b) with broadcasting. dst is allocated when nil; otherwise it must
@@ -353,3 +355,11 @@ func scalarInto(name string, op *binary, dst, a *Tensor, s float32) *Tensor {
 	}
 	return dst
 }
+
+// Concurrent runs f(0), …, f(n−1) at once, f(0) on the calling goroutine and each other on a
+// goroutine of its own, and returns when all have returned. It serves coarse independent
+// work, such as the shards of a data-parallel training step: while the sections run, the
+// kernels they call share the processors among them (each kernel call splits its work over
+// GOMAXPROCS/sections goroutines, at least one) instead of each splitting over all of them. A
+// panic in any section is re-raised on the calling goroutine once all have returned.
+func Concurrent(n int, f func(i int)) { kernel.Concurrent(n, f) }

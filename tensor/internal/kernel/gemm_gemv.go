@@ -1,7 +1,5 @@
 package kernel
 
-import "runtime"
-
 const (
 	// gemvParallelWork is the k·(outputs) above which a matrix–vector product is split over
 	// goroutines.
@@ -158,7 +156,7 @@ func gemvCols(gv *gemvArgs, unit int) {
 	units := (gv.n + unit - 1) / unit
 	w := 1
 	if k*gv.n >= gemvParallelWork {
-		w = min(runtime.GOMAXPROCS(0), units, gemmMaxParts)
+		w = min(procs(), units, gemmMaxParts)
 	}
 	if w <= 1 {
 		gv.run(0, gv.n)

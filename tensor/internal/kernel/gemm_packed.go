@@ -1,7 +1,6 @@
 package kernel
 
 import (
-	"runtime"
 	"unsafe"
 )
 
@@ -90,7 +89,7 @@ func gemmPacked(g *gemmKernel, transA, transB bool, m, n, k int, alpha float32, 
 	tilesN := (n + g.nr - 1) / g.nr
 	w := 1
 	if m*n*k >= gemmParallelWork {
-		w = min(runtime.GOMAXPROCS(0), gemmMaxParts)
+		w = min(procs(), gemmMaxParts)
 	}
 	job.splitN = tilesN >= tilesM
 	tiles := tilesM

@@ -1,7 +1,5 @@
 package kernel
 
-import "runtime"
-
 // Products with few rows (2 ≤ m ≤ gemmSmallMaxM), such as verifying a few speculated tokens or
 // decoding a handful of sequences against large weight matrices, are bound by reading B. They
 // skip the packing of gemmPacked (which copies all of B for every call) and read B once.
@@ -62,7 +60,7 @@ func gemmSmall(g *gemmKernel, transA, transB bool, m, n, k int, alpha float32, a
 	units := (n + gemmSmallCols - 1) / gemmSmallCols
 	w := 1
 	if k*n >= gemmSmallParallelWork {
-		w = min(runtime.GOMAXPROCS(0), units, gemmMaxParts)
+		w = min(procs(), units, gemmMaxParts)
 	}
 	job.kind, job.parts, job.tiles = gemmJobSmall, w, units
 	job.run()

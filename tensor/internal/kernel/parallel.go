@@ -1,18 +1,15 @@
 package kernel
 
-import (
-	"runtime"
-)
-
 // Parallel hands chunks of a range to long-lived worker goroutines over a channel instead of
 // starting goroutines per call, so that a call allocates nothing of its own in steady state
 // (the caller's fn closure is the only allocation, when it escapes).
 //
 // Chunks are claimed, not assigned: the caller and the workers take the next unclaimed chunk
 // until none is left, so a worker that wakes late finds nothing to do and the caller computes
-// the chunk itself. The chunk boundaries depend only on n, grain and GOMAXPROCS, never on which
-// goroutine runs a chunk. Parallel may be called from inside fn (nested calls): a caller never
-// waits for a worker to become free, only for chunks already claimed to finish.
+// the chunk itself. The chunk boundaries depend only on n, grain, GOMAXPROCS and the number of
+// running Concurrent sections (procs), never on which goroutine runs a chunk. Parallel may be
+// called from inside fn (nested calls): a caller never waits for a worker to become free, only
+// for chunks already claimed to finish.
 //
 // The same workers run the Gemm parts (gemm_parallel.go); see pool.go.
 
@@ -57,7 +54,7 @@ func (j *parJob) runChunk(part int) {
 }
 
 // Parallel splits the index range [0, n) into contiguous chunks of at least grain indices and
-// runs fn on each chunk, using up to GOMAXPROCS goroutines. It returns when every chunk is
+// runs fn on each chunk, using up to procs() goroutines. It returns when every chunk is
 // done. With one chunk it calls fn(0, n) on the calling goroutine. Callers keep results
 // independent of the number of goroutines by computing each output element within one chunk.
 func Parallel(n, grain int, fn func(lo, hi int)) {
@@ -85,5 +82,5 @@ func Parallel(n, grain int, fn func(lo, hi int)) {
 // least grain.
 func Workers(n, grain int) int {
 	grain = max(grain, 1)
-	return max(1, min(runtime.GOMAXPROCS(0), n/grain))
+	return max(1, min(procs(), n/grain))
 }

@@ -59,7 +59,7 @@ func (c *claims) run(job poolJob, parts int) {
 	gen := uint32(c.claim.Load()>>32) + 1
 	c.done.Store(0)
 	c.claim.Store(uint64(gen)<<32 | uint64(parts)<<16)
-	helpers := min(parts, runtime.GOMAXPROCS(0)) - 1
+	helpers := min(parts, procs()) - 1
 	pool.mu.Lock()
 	if pool.tasks == nil {
 		pool.tasks = make(chan poolTask, 64)
