@@ -47,6 +47,11 @@ type Tape struct {
 
 	capturing bool
 	captured  []Captured
+
+	// leafGrads, when set, holds this tape's own gradient storage for some leaves (a
+	// DataParallel replica's parameters); with privateLeaves, a leaf outside it is a misuse.
+	leafGrads     map[*Var]*tensor.Tensor
+	privateLeaves bool
 }
 
 // Captured is one activation observed during a forward pass with capture enabled.
@@ -298,16 +303,30 @@ func (tp *Tape) grad(v *Var) []float32 {
 		return nil
 	}
 	if !v.node {
-		if v.Grad == nil {
-			v.Grad = tensor.New(v.Value.Shape()...)
-		}
-		return v.Grad.Data()
+		return tp.leafGrad(v).Data()
 	}
 	if v.epoch != tp.epoch {
 		v.Grad = tp.zeros(v.Value.Shape()...)
 		v.epoch = tp.epoch
 	}
 	return v.Grad.Data()
+}
+
+// leafGrad returns the gradient tensor of the leaf v: the tape's own storage for v when it
+// keeps one (a DataParallel replica), else v.Grad, allocated on first use.
+func (tp *Tape) leafGrad(v *Var) *tensor.Tensor {
+	if tp.leafGrads != nil {
+		if g, ok := tp.leafGrads[v]; ok {
+			return g
+		}
+		if tp.privateLeaves {
+			panic(fmt.Sprintf("autodiff: a DataParallel replica's backward pass reached a leaf %v that is not one of its parameters; only replica 0 may accumulate into other leaves", v.Value.Shape()))
+		}
+	}
+	if v.Grad == nil {
+		v.Grad = tensor.New(v.Value.Shape()...)
+	}
+	return v.Grad
 }
 
 // gradFirst is grad for operations that can assign their contribution: when fresh is true,
@@ -348,6 +367,9 @@ func (tp *Tape) gradShare(v *Var, g *tensor.Tensor) bool {
 func gradTensor(tp *Tape, v *Var) *tensor.Tensor {
 	if tp.grad(v) == nil {
 		return nil
+	}
+	if !v.node {
+		return tp.leafGrad(v)
 	}
 	return v.Grad
 }

@@ -129,16 +129,16 @@ func unaryBackward(tp *Tape, r *record) {
 	}
 	if r.i[0] == unReLU {
 		if fresh {
-			tensor.ReLUBackwardInto(r.a.Grad, r.a.Value, r.out.Grad)
+			tensor.ReLUBackwardInto(gradTensor(tp, r.a), r.a.Value, r.out.Grad)
 		} else {
-			tensor.ReLUBackwardAdd(r.a.Grad, r.a.Value, r.out.Grad)
+			tensor.ReLUBackwardAdd(gradTensor(tp, r.a), r.a.Value, r.out.Grad)
 		}
 		return
 	}
 	if fresh {
 		if r.i[0] == unGELU {
 			// A gradient new to this pass takes the kernel's output directly.
-			tensor.GELUBackwardInto(r.a.Grad, r.a.Value, r.out.Grad)
+			tensor.GELUBackwardInto(gradTensor(tp, r.a), r.a.Value, r.out.Grad)
 			return
 		}
 		clear(gx)
