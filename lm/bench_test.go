@@ -3,6 +3,7 @@ package lm
 import (
 	"context"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 
 	"github.com/tenet-ml/tenet/autodiff"
@@ -21,8 +22,16 @@ var benchConfigs = []struct {
 }
 
 // BenchmarkTrainStep times one training step on batch×MaxLen tokens: forward, fused
-// cross-entropy, backward, AdamW update. It reports tokens/s.
-func BenchmarkTrainStep(b *testing.B) {
+// cross-entropy, backward, AdamW update. The forward and backward passes run data-parallel
+// (LossBackward) with one replica per processor, as SFTConfig.Replicas sets up for the
+// trainer; BenchmarkTrainStepOneTape is the same step on one tape whose kernels split
+// across processors. It reports tokens/s.
+func BenchmarkTrainStep(b *testing.B) { benchTrainStep(b, true) }
+
+// BenchmarkTrainStepOneTape is BenchmarkTrainStep with Loss and Backward on one tape.
+func BenchmarkTrainStepOneTape(b *testing.B) { benchTrainStep(b, false) }
+
+func benchTrainStep(b *testing.B, replicated bool) {
 	for _, bc := range benchConfigs {
 		b.Run(bc.name, func(b *testing.B) {
 			rng := rand.New(rand.NewPCG(1, 2))
@@ -32,11 +41,15 @@ func BenchmarkTrainStep(b *testing.B) {
 			targets := randomIDs(n, bc.cfg.VocabSize, 4)
 			opt := optim.NewAdamW(m.Params(), optim.AdamConfig{LR: 1e-3, WeightDecay: 0.1, Decay: optim.DecayMatrices})
 			tp := autodiff.NewTape()
+			dp := autodiff.NewDataParallel(m.Params(), runtime.GOMAXPROCS(0))
 			step := func() {
-				tp.Reset()
-				loss := m.Loss(tp, ids, targets, nil, bc.batch)
 				opt.ZeroGrad()
-				tp.Backward(loss)
+				if replicated {
+					m.LossBackward(dp, ids, targets, nil, bc.batch)
+				} else {
+					tp.Reset()
+					tp.Backward(m.Loss(tp, ids, targets, nil, bc.batch))
+				}
 				opt.Step()
 			}
 			step()
