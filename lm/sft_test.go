@@ -3,6 +3,7 @@ package lm
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"path/filepath"
@@ -123,6 +124,12 @@ func TestSFTPromptGetsNoGradient(t *testing.T) {
 }
 
 func TestSFTResumeIsBitIdentical(t *testing.T) {
+	for _, replicas := range []int{1, 2} {
+		t.Run(fmt.Sprintf("replicas=%d", replicas), func(t *testing.T) { testSFTResume(t, replicas) })
+	}
+}
+
+func testSFTResume(t *testing.T, replicas int) {
 	train, val := copyData(64, 5), copyData(16, 6)
 	const steps = 20
 	newRun := func(seed uint64) (*Transformer, *SFTTrainer) {
@@ -133,6 +140,7 @@ func TestSFTResumeIsBitIdentical(t *testing.T) {
 		cfg.Seed = 11
 		cfg.EvalEvery = 4
 		cfg.RestoreBest = true
+		cfg.Replicas = replicas
 		cfg.Eval = func(context.Context, int) (float64, error) { return -CompletionLoss(m, val, 16, 0), nil }
 		tr, err := NewSFTTrainer(m, train, cfg)
 		if err != nil {
@@ -236,6 +244,7 @@ func TestSFTErrors(t *testing.T) {
 		"bad token":    {[]SFTExample{{Prompt: []int{1}, Completion: []int{12}}}, DefaultSFTConfig(5)},
 		"too long":     {[]SFTExample{{Prompt: make([]int, 10), Completion: make([]int, 10)}}, DefaultSFTConfig(5)},
 		"patience":     {ok, SFTConfig{Steps: 5, Patience: 2}},
+		"replicas":     {ok, SFTConfig{Steps: 5, Replicas: -1}},
 	} {
 		if _, err := NewSFTTrainer(m, c.data, c.cfg); err == nil {
 			t.Errorf("%s: no error", name)
@@ -259,5 +268,29 @@ func TestSFTStepAllocs(t *testing.T) {
 	// number per step whatever the batch size.
 	if a := testing.AllocsPerRun(20, func() { tr.Step() }); a > 16 {
 		t.Errorf("a training step allocates %v times", a)
+	}
+}
+
+// TestSFTReplicasTakeTheSameSteps checks that data-parallel steps follow the one-tape steps:
+// the same batch losses up to the order of floating-point additions.
+func TestSFTReplicasTakeTheSameSteps(t *testing.T) {
+	var losses [2][]float64
+	for k, replicas := range []int{1, 3} {
+		m := NewTransformer(tinyConfig(12), rand.New(rand.NewPCG(1, 2)))
+		cfg := DefaultSFTConfig(10)
+		cfg.BatchSize = 8
+		cfg.Replicas = replicas
+		tr, err := NewSFTTrainer(m, copyData(64, 1), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 10 {
+			losses[k] = append(losses[k], tr.Step())
+		}
+	}
+	for i := range losses[0] {
+		if math.Abs(losses[0][i]-losses[1][i]) > 1e-4 {
+			t.Fatalf("step %d: loss %v on one tape, %v on 3 replicas", i+1, losses[0][i], losses[1][i])
+		}
 	}
 }
