@@ -77,6 +77,10 @@ type convGeom struct {
 // im2col fills cols (C·KH·KW, N·OH·OW) from x (N, C, H, W): row (c, i, j), column (n, oh, ow)
 // holds x[n, c, oh·s − p + i, ow·s − p + j], or 0 in the padding.
 func im2col(cols, x []float32, g convGeom) {
+	if g.s == 1 && g.ow == g.w {
+		im2colSameWidth(cols, x, g)
+		return
+	}
 	np := g.n * g.oh * g.ow
 	for c := range g.c {
 		for i := range g.kh {
@@ -104,6 +108,61 @@ func im2col(cols, x []float32, g convGeom) {
 							}
 						}
 						clear(out[hi:])
+					}
+				}
+			}
+		}
+	}
+}
+
+// im2colSameWidth is im2col for stride 1 when the output is as wide as the input (KW = 2p+1,
+// "same" padding across): then the valid output rows of kernel offset (i, j) read one
+// contiguous run of the input plane shifted by j − p, so each (row, image) is one copy, after
+// which the p − j (or j − p) columns that the shift wrapped from the neighbouring line are
+// zeroed, along with the rows that fall in the padding.
+func im2colSameWidth(cols, x []float32, g convGeom) {
+	p, w := g.oh*g.ow, g.w
+	np := g.n * p
+	for c := range g.c {
+		for i := range g.kh {
+			// Output rows [r0, r1) read input rows r0+i−p … r1−1+i−p.
+			r0, r1 := max(0, g.p-i), min(g.oh, g.h+g.p-i)
+			for j := range g.kw {
+				row := cols[((c*g.kh+i)*g.kw+j)*np:][:np]
+				d := j - g.p
+				for n := range g.n {
+					out := row[n*p:][:p]
+					if r1 <= r0 {
+						clear(out)
+						continue
+					}
+					plane := x[(n*g.c+c)*g.h*w:][:g.h*w]
+					clear(out[:r0*w])
+					clear(out[r1*w:])
+					lo, hi := r0*w, r1*w // output span; input span is shifted by (i−p)·w + d
+					src := lo + (i-g.p)*w + d
+					// The first (d < 0) or last (d > 0) elements of the span would read outside
+					// the plane; they are wrapped columns, zeroed below.
+					a, b := lo, hi
+					if src < 0 {
+						a -= src
+					}
+					if end := src + (hi - lo); end > len(plane) {
+						b -= end - len(plane)
+					}
+					copy(out[a:b], plane[src+(a-lo):])
+					if d != 0 {
+						// Zero the wrapped columns: [0, −d) or [w−d, w) of each valid row.
+						first, k := 0, -d
+						if d > 0 {
+							first, k = w-d, d
+						}
+						for r := r0; r < r1; r++ {
+							line := out[r*w+first:][:k]
+							for t := range line {
+								line[t] = 0
+							}
+						}
 					}
 				}
 			}

@@ -43,6 +43,11 @@ func TestIm2col(t *testing.T) {
 		{n: 8, c: 8, h: 16, w: 16, kh: 3, kw: 3, s: 1, p: 1},
 		{n: 1, c: 1, h: 2, w: 2, kh: 3, kw: 3, s: 1, p: 6},
 		{n: 2, c: 2, h: 9, w: 8, kh: 4, kw: 3, s: 3, p: 2},
+		{n: 32, c: 4, h: 10, w: 10, kh: 3, kw: 3, s: 1, p: 1},
+		{n: 3, c: 2, h: 7, w: 9, kh: 5, kw: 5, s: 1, p: 2},
+		{n: 2, c: 2, h: 4, w: 5, kh: 2, kw: 1, s: 1, p: 0},
+		{n: 2, c: 1, h: 3, w: 4, kh: 5, kw: 3, s: 1, p: 1},
+		{n: 1, c: 1, h: 1, w: 1, kh: 3, kw: 3, s: 1, p: 1},
 	} {
 		t.Run(fmt.Sprintf("%+v", g), func(t *testing.T) {
 			g.oh = (g.h+2*g.p-g.kh)/g.s + 1
