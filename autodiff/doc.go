@@ -81,4 +81,11 @@
 // A Tape is not safe for concurrent use. Leaf vars may be shared by tapes on several goroutines
 // for forward passes; Backward writes leaf gradients, so concurrent backward passes need
 // separate parameter copies (or external synchronisation).
+//
+// DataParallel is that synchronisation for training: it splits a batch's loss into shards,
+// runs each shard's forward and backward pass on a replica tape of its own, all at once, with
+// every replica but the first accumulating into private gradient storage, and sums the
+// replicas' gradients into the parameters'. On small models, whose products are too small to
+// split across cores well, a replica per core is the faster use of the cores (lm's nanoGPT
+// benchmark trains 1.4× faster on two cores this way than with each product split in two).
 package autodiff

@@ -75,3 +75,37 @@ func ExampleGradCheck() {
 	// Output:
 	// <nil>
 }
+
+// DataParallel differentiates a batch in shards, one replica tape per shard, all at once.
+func ExampleDataParallel() {
+	rng := rand.New(rand.NewPCG(3, 4))
+	w := autodiff.NewVar(tensor.RandNormal(rng, 0, 1, 3, 1), true)
+	params := []autodiff.Param{{Name: "w", Var: w}}
+	x := tensor.RandNormal(rng, 0, 1, 8, 3)
+	y := tensor.RandNormal(rng, 0, 1, 8, 1)
+	rows := func(t *tensor.Tensor, lo, hi int) *autodiff.Var {
+		c := t.Dim(1)
+		return autodiff.NewVar(tensor.FromSlice(t.Data()[lo*c:hi*c], hi-lo, c), false)
+	}
+
+	// The whole batch on one tape.
+	tp := autodiff.NewTape()
+	whole := tp.MSE(tp.MatMul(rows(x, 0, 8), w), rows(y, 0, 8))
+	tp.Backward(whole)
+	want := w.Grad.Clone()
+
+	// Two shards of 4 rows, each weighted by its share of the rows.
+	autodiff.ZeroGrad(params)
+	dp := autodiff.NewDataParallel(params, 2)
+	loss := dp.Backward(func(r int, tp *autodiff.Tape) (*autodiff.Var, float64) {
+		lo, hi := 4*r, 4*r+4
+		return tp.MSE(tp.MatMul(rows(x, lo, hi), w), rows(y, lo, hi)), 0.5
+	})
+	var diff float64
+	for i, g := range w.Grad.Data() {
+		diff = max(diff, math.Abs(float64(g-want.Data()[i])))
+	}
+	fmt.Printf("same loss: %v, same gradient: %v\n", math.Abs(loss-float64(whole.Value.Item())) < 1e-6, diff < 1e-6)
+	// Output:
+	// same loss: true, same gradient: true
+}
