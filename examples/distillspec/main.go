@@ -104,9 +104,12 @@ func main() {
 	nTrain := flag.Int("train", 2000, "training problems")
 	nVal := flag.Int("val", 200, "validation problems")
 	nTest := flag.Int("test", 500, "test problems (the first -prompts are decoded)")
-	digits := flag.Int("digits", 1, "arithmetic: operand digits")
-	minOps := flag.Int("min-ops", 1, "arithmetic: fewest operators")
-	maxOps := flag.Int("max-ops", 2, "arithmetic: most operators")
+	taskFlag := flag.String("task", "arith", "task: arith (one canonical worked solution) or freeorder (many valid worked solutions per problem, every step verified)")
+	digits := flag.Int("digits", 1, "operand digits (both tasks)")
+	minOps := flag.Int("min-ops", 1, "arith: fewest operators")
+	maxOps := flag.Int("max-ops", 2, "arith: most operators")
+	minTerms := flag.Int("min-terms", 3, "freeorder: fewest terms")
+	maxTerms := flag.Int("max-terms", 5, "freeorder: most terms")
 	evalSplit := flag.String("eval", "test", "split whose prompts are decoded: test, or val for calibrating the design without touching the test set")
 	only := flag.String("recipes", "", "comma-separated recipe names to run (empty: all)")
 	flag.Parse()
@@ -119,14 +122,27 @@ func main() {
 	logf := func(format string, a ...any) {
 		fmt.Fprintf(os.Stderr, "[%6.1fs] "+format+"\n", append([]any{time.Since(start).Seconds()}, a...)...)
 	}
-	taskName := fmt.Sprintf("arith digits=%d mul=1 ops=%d-%d", *digits, *minOps, *maxOps)
+	var ar task.Task
+	var taskName string
+	switch *taskFlag {
+	case "arith":
+		taskName = fmt.Sprintf("arith digits=%d mul=1 ops=%d-%d", *digits, *minOps, *maxOps)
+		a, err := task.NewArithmetic(task.ArithOptions{Digits: *digits, MulDigits: 1, MinSteps: *minOps, MaxSteps: *maxOps, Ops: "+-*"})
+		check(err)
+		ar = a
+	case "freeorder":
+		taskName = fmt.Sprintf("freeorder digits=%d terms=%d-%d ops=p", *digits, *minTerms, *maxTerms)
+		f, err := task.NewFreeOrder(task.FreeOrderOptions{Digits: *digits, MinTerms: *minTerms, MaxTerms: *maxTerms, Ops: "+"})
+		check(err)
+		ar = f
+	default:
+		check(fmt.Errorf("-task %q: want arith or freeorder", *taskFlag))
+	}
 	rep := report.New("distillspec", *seed, map[string]any{
 		"target": fmt.Sprintf("%dx%d", *tLayers, *tWidth), "draft": fmt.Sprintf("%dx%d", *dLayers, *dWidth),
 		"target_steps": *tSteps, "draft_steps": *dSteps, "distill_steps": *kSteps, "batch": *batch, "lr": *lr,
 		"prompts": *nPrompts, "chunk": *chunk, "gammas": gammas, "eps": epss, "lossy_gamma": *lossyGamma, "task": taskName})
 
-	ar, err := task.NewArithmetic(task.ArithOptions{Digits: *digits, MulDigits: 1, MinSteps: *minOps, MaxSteps: *maxOps, Ops: "+-*"})
-	check(err)
 	splits, err := task.MakeSplits(ar, task.SplitSizes{Train: *nTrain, Validation: *nVal, Test: *nTest}, rand.New(rand.NewPCG(*seed, 1)))
 	check(err)
 	tok, err := lm.NewCharTokenizer(ar.Alphabet())

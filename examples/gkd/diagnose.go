@@ -17,6 +17,10 @@ type mismatch struct {
 	// samples (temperature 1) whose prefix is a prefix of the human solution: states that
 	// supervised KD trains on as well. The other states follow a student error.
 	OnPrefix float64
+	// ValidOff is the fraction of those states that are off the human solution's prefix yet
+	// still completable to a right solution (the task's ValidPrefix): the valid but unusual
+	// states that only on-policy data visits. It is negative for a task without ValidPrefix.
+	ValidOff float64
 	// Errors is the number of problems the student gets wrong (greedy) and the teacher gets
 	// right; Recovered is how many of them the teacher still solves (greedy) when it takes
 	// over just after the student's first departure from the teacher's own greedy output.
@@ -38,8 +42,11 @@ func measureMismatch(ctx context.Context, e charlm.Evaluator, teacher, student *
 		return g
 	}
 
-	// States of the student's samples on the human solution's prefix.
-	var on, all int
+	// States of the student's samples on the human solution's prefix, and off it but valid.
+	vp, hasValid := e.Task.(interface {
+		ValidPrefix(task.Problem, string) bool
+	})
+	var on, validOff, all int
 	for i, g := range gen(student, prompts, lm.SamplingOptions{Temperature: 1}, e.MaxNew) {
 		human := e.Format.Completion(problems[i].Solution)
 		k := 0 // length of the common prefix of sample and human solution
@@ -49,9 +56,20 @@ func measureMismatch(ctx context.Context, e charlm.Evaluator, teacher, student *
 		// State t (predicting token t) has prefix g.Tokens[:t]: on the human prefix iff t ≤ k.
 		on += min(k+1, len(g.Tokens))
 		all += len(g.Tokens)
+		if hasValid {
+			for t := k + 1; t < len(g.Tokens); t++ {
+				if vp.ValidPrefix(problems[i], e.Format.Solution(g.Tokens[:t])) {
+					validOff++
+				}
+			}
+		}
 	}
 	if all > 0 {
 		m.OnPrefix = float64(on) / float64(all)
+		m.ValidOff = float64(validOff) / float64(all)
+	}
+	if !hasValid {
+		m.ValidOff = -1
 	}
 
 	// Teacher take-over just after the student's first departure.
