@@ -1,12 +1,18 @@
 // Command distillspec reproduces the findings of "DistillSpec: Improving Speculative Decoding
-// via Knowledge Distillation" (arXiv 2310.08461) on lm's arithmetic task: a target and a
-// much smaller draft transformer are trained (or loaded from -cache), the draft is distilled
-// toward the target with several recipes, and speculative decoding with each draft is
-// measured against target-only decoding. README.md beside this file has the measured results.
+// via Knowledge Distillation" (arXiv 2310.08461) on one of lm/task's arithmetic tasks: a
+// target and a much smaller draft transformer are trained (or loaded from -cache), the draft
+// is distilled toward the target with several recipes, and speculative decoding with each
+// draft is measured against target-only decoding. README.md beside this file has the
+// measured results.
 //
 // Usage:
 //
-//	go run ./examples/distillspec [-seed 1] [-cache distillspec-cache] [-out distillspec-out] [-json]
+//	go run ./examples/distillspec [-task arith|freeorder] [-seed 1] [-cache distillspec-cache] [-out distillspec-out] [-json]
+//
+// -task arith (the default) is the arithmetic task with canonical worked steps; -task
+// freeorder is free-order arithmetic (task.FreeOrder: sums of -min-terms to -max-terms
+// one-digit terms, any two numbers left combined at each step, every step verified), where
+// a problem has many valid outputs. Sizes and steps are the same for both.
 //
 // Recipes (all start from the draft fine-tuned on the human solutions, the "undistilled"
 // draft, and train for the same number of steps, batch size and learning rate):
