@@ -115,6 +115,7 @@ func main() {
 	slips := flag.Float64("slips", 0, "freeorder: probability that a human step states a wrong result and corrects it (self-correction data)")
 	evalSplit := flag.String("eval", "test", "split the recipes are scored on: test, or val for calibrating the protocol without touching the test set")
 	only := flag.String("recipes", "", "comma-separated recipe names to run (empty: all)")
+	withEntropy := flag.Bool("entropy", false, "also measure, on validation, the next-token entropy of each student along its own samples, and the teacher's on the valid and the invalid states of those samples (a diagnostic; off by default)")
 	flag.Parse()
 
 	// Model sizes default per task (chosen on the validation split, see README.md).
@@ -254,8 +255,27 @@ func main() {
 	greedy := map[string]task.Stat{}
 	sampled := map[string]task.Stat{}
 	onPolicy := map[string]task.Stat{}
+	type entRow struct {
+		name      string
+		s, tv, ti task.Stat
+	}
+	var entTable []entRow
+	addEnt := func(name string, es []entropies) {
+		var a, b, c []float64
+		for _, e := range es {
+			a, b, c = append(a, e.Student), append(b, e.TeacherValid), append(c, e.TeacherInvalid)
+		}
+		r := entRow{name, task.Summarize(a), task.Summarize(b), task.Summarize(c)}
+		entTable = append(entTable, r)
+		rep.Tables["entropy"] = append(rep.Tables["entropy"], map[string]any{"student": name, "student_entropy": r.s.Mean, "student_entropy_se": r.s.StdErr,
+			"teacher_entropy_valid_states": r.tv.Mean, "teacher_entropy_invalid_states": r.ti.Mean, "n": r.s.N})
+	}
+	if *withEntropy {
+		addEnt("SFT start", []entropies{measureEntropies(ctx, ev, teacher, student0, splits.Validation, *seed)})
+	}
 	for _, rc := range recipes {
 		var gs, ss, ds []float64
+		var es []entropies
 		for k := range *seeds {
 			s := *seed + uint64(k)
 			t0 := time.Now()
@@ -268,12 +288,18 @@ func main() {
 			g := ev.Greedy(ctx, student, evalSet)
 			sp := ev.Sampled(ctx, student, evalSet, *samples, s)
 			div := onPolicyFKL(ctx, ev, teacher, student, splits.Validation, s)
+			if *withEntropy {
+				es = append(es, measureEntropies(ctx, ev, teacher, student, splits.Validation, s))
+			}
 			gs, ss, ds = append(gs, g), append(ss, sp), append(ds, div)
 			logf("%-14s seed %d: %s greedy %.3f sampled %.3f, val on-policy FKL %.4f (%.1fs)", rc.name, s, *evalSplit, g, sp, div, time.Since(t0).Seconds())
 			rep.Tables["runs"] = append(rep.Tables["runs"], map[string]any{
 				"recipe": rc.name, "seed": s, "split": *evalSplit, "greedy_pass@1": g, "sampled_pass@1": sp, "val_on_policy_fkl": div})
 		}
 		greedy[rc.name], sampled[rc.name], onPolicy[rc.name] = task.Summarize(gs), task.Summarize(ss), task.Summarize(ds)
+		if *withEntropy {
+			addEnt(rc.name, es)
+		}
 		g, sp, dv := greedy[rc.name], sampled[rc.name], onPolicy[rc.name]
 		rep.Tables["recipes"] = append(rep.Tables["recipes"], map[string]any{
 			"recipe": rc.name, "greedy_pass@1": g.Mean, "greedy_se": g.StdErr, "sampled_pass@1": sp.Mean, "sampled_se": sp.StdErr,
@@ -333,6 +359,12 @@ func main() {
 	for _, rc := range recipes {
 		g, s, d := greedy[rc.name], sampled[rc.name], onPolicy[rc.name]
 		fmt.Printf("%-16s %14.3f ± %.3f %14.3f ± %.3f %16.4f ± %.4f\n", rc.name, g.Mean, g.StdErr, s.Mean, s.StdErr, d.Mean, d.StdErr)
+	}
+	if len(entTable) > 0 {
+		fmt.Printf("\n%-16s %22s %26s %26s\n", "student", "entropy on own samples", "teacher, valid states", "teacher, invalid states")
+		for _, r := range entTable {
+			fmt.Printf("%-16s %14.4f ± %.4f %18.4f ± %.4f %18.4f ± %.4f\n", r.name, r.s.Mean, r.s.StdErr, r.tv.Mean, r.tv.StdErr, r.ti.Mean, r.ti.StdErr)
+		}
 	}
 	fmt.Println("\nfindings:")
 	for _, f := range rep.Findings {
