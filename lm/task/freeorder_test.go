@@ -251,3 +251,47 @@ func FuzzFreeOrderAnswer(f *testing.F) {
 		}
 	})
 }
+
+// Products that would exceed the value bound are redrawn; when no draw fits, Sample says so.
+func TestFreeOrderSampleBoundsProducts(t *testing.T) {
+	f := mustFreeOrder(t, FreeOrderOptions{Digits: 2, MinTerms: 8, MaxTerms: 8, Ops: "*"})
+	rng := rand.New(rand.NewPCG(9, 10))
+	ok := 0
+	for range 20 {
+		p, err := f.Sample(rng)
+		if err != nil {
+			continue
+		}
+		ok++
+		if v, _ := strconv.ParseInt(p.Answer, 10, 64); v > maxFreeOrderValue || f.Verify(p, p.Solution) != 1 {
+			t.Fatalf("problem %q answer %s solution %q", p.Prompt, p.Answer, p.Solution)
+		}
+	}
+	if ok == 0 {
+		t.Error("no 8-term product of 2-digit terms within range in 20 samples")
+	}
+	// Eight three-digit factors almost never stay within 10^12 in every order: Sample gives
+	// up with an error rather than loop forever (or returns a valid problem).
+	g := mustFreeOrder(t, FreeOrderOptions{Digits: 3, MinTerms: 8, MaxTerms: 8, Ops: "*"})
+	if p, err := g.Sample(rng); err == nil && g.Verify(p, p.Solution) != 1 {
+		t.Errorf("invalid problem %q", p.Prompt)
+	}
+	if _, ok := combine(maxFreeOrderValue, 2, '*'); ok {
+		t.Error("combine accepted a product beyond the bound")
+	}
+	if v, ok := combine(maxFreeOrderValue, 0, '*'); !ok || v != 0 {
+		t.Errorf("combine(max, 0) = %d, %v", v, ok)
+	}
+}
+
+func TestSlipIsWrongAndNonNegative(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	for _, r := range []int64{0, 1, 5, 10, 37} {
+		for range 200 {
+			w := slip(r, rng)
+			if w == r || w < 0 {
+				t.Fatalf("slip(%d) = %d", r, w)
+			}
+		}
+	}
+}
