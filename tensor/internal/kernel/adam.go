@@ -88,7 +88,7 @@ type adamJob struct {
 // adamJobs keeps jobs between calls, so that a parallel update allocates nothing once warm.
 var adamJobs = make(chan *adamJob, 8)
 
-func (j *adamJob) work(gen uint32) { j.claims.work(gen, j.runChunk) }
+func (j *adamJob) work(gen uint32, top bool) { j.claims.work(gen, top, j.runChunk) }
 
 func (j *adamJob) runChunk(part int) {
 	a, b := span(part*j.chunk, min((part+1)*j.chunk, j.nb), j.n)

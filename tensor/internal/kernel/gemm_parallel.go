@@ -60,7 +60,7 @@ func (j *gemmJob) run() {
 }
 
 // work claims and runs parts of generation gen until none is left.
-func (j *gemmJob) work(gen uint32) { j.claims.work(gen, j.runPart) }
+func (j *gemmJob) work(gen uint32, top bool) { j.claims.work(gen, top, j.runPart) }
 
 func (j *gemmJob) runPart(part int) {
 	switch j.kind {

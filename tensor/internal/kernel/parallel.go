@@ -46,7 +46,7 @@ func putParJob(j *parJob) {
 }
 
 // work claims and runs chunks of generation gen until none is left.
-func (j *parJob) work(gen uint32) { j.claims.work(gen, j.runChunk) }
+func (j *parJob) work(gen uint32, top bool) { j.claims.work(gen, top, j.runChunk) }
 
 func (j *parJob) runChunk(part int) {
 	lo := part * j.chunk

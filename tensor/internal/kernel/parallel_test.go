@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // TestParallelCoversOnce checks that every index is visited exactly once, in the chunks the
@@ -92,3 +93,47 @@ func BenchmarkParallel(b *testing.B) {
 		Parallel(len(parallelSink), 1, parallelBody)
 	}
 }
+
+// TestClaimsReuseAcrossPartCounts runs many small parallel jobs back to back with a changing
+// number of chunks, so that jobs are reused from one generation to the next with another part
+// count while workers may still be finishing the previous one. Every chunk must run once per
+// call and no call may hang.
+func TestClaimsReuseAcrossPartCounts(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	iters := 20000
+	if testing.Short() {
+		iters = 5000
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		var hits [4]atomic.Int32
+		for i := range iters {
+			n := 2 + i%3 // 2, 3 or 4 chunks of one index each
+			Parallel(n, 1, func(lo, hi int) {
+				for j := lo; j < hi; j++ {
+					hits[j].Add(1)
+				}
+				// A little work, so that the workers take chunks too.
+				x := float64(lo)
+				for k := range 200 * (1 + i%2) {
+					x = x*0.999 + float64(k)
+				}
+				sink.Store(int64(x))
+			})
+			for j := range n {
+				if hits[j].Swap(0) != 1 {
+					t.Errorf("call %d: index %d of %d ran other than once", i, j, n)
+					return
+				}
+			}
+		}
+	}()
+	select {
+	case <-done:
+	case <-time.After(60 * time.Second):
+		t.Fatal("parallel calls hung")
+	}
+}
+
+var sink atomic.Int64

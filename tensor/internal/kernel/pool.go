@@ -22,8 +22,9 @@ import (
 // goroutine every few microseconds.
 
 // poolJob is work split into parts that goroutines claim (see claims); work claims and runs
-// parts of generation gen until none is left.
-type poolJob interface{ work(gen uint32) }
+// parts of generation gen until none is left, from the top of the parts when top is set (the
+// workers) and from the bottom otherwise (the caller).
+type poolJob interface{ work(gen uint32, top bool) }
 
 type poolTask struct {
 	job poolJob
@@ -41,11 +42,16 @@ var pool struct {
 }
 
 // claims is the state of a job split into parts that goroutines claim. claim packs the job's
-// generation (high 32 bits), its number of parts (next 16) and the next unclaimed part (low 16),
-// so that one atomic load tells a task whether anything is left for it; a task from an earlier
-// generation claims nothing. finished receives once when the last part of a generation is done.
+// generation (high 32 bits) and the unclaimed parts [lo, hi) (hi in the next 16 bits, lo in
+// the low 16), so that one atomic load tells a task whether anything is left for it; a task
+// from an earlier generation claims nothing. The calling goroutine claims from the bottom and
+// the workers from the top, so that when a job of two parts is split between the caller and a
+// worker, as the kernels of a training or decoding loop are call after call, each keeps the
+// same part and its data stays in the same core's cache. finished receives once when the last
+// part of a generation is done.
 type claims struct {
 	claim    atomic.Uint64
+	parts    atomic.Int32
 	done     atomic.Int32
 	finished chan struct{}
 }
@@ -58,6 +64,7 @@ func newClaims() claims { return claims{finished: make(chan struct{}, 1)} }
 func (c *claims) run(job poolJob, parts int) {
 	gen := uint32(c.claim.Load()>>32) + 1
 	c.done.Store(0)
+	c.parts.Store(int32(parts))
 	c.claim.Store(uint64(gen)<<32 | uint64(parts)<<16)
 	helpers := min(parts, procs()) - 1
 	pool.mu.Lock()
@@ -77,24 +84,32 @@ func (c *claims) run(job poolJob, parts int) {
 			pool.pending.Add(-1)
 		}
 	}
-	job.work(gen)
+	job.work(gen, false)
 	spinUntil(func() bool { return int(c.done.Load()) >= parts })
 	<-c.finished
 }
 
-// work claims parts of generation gen and runs them with runPart until none is left.
-func (c *claims) work(gen uint32, runPart func(part int)) {
+// work claims parts of generation gen, the lowest left or with top the highest, and runs
+// them with runPart until none is left.
+func (c *claims) work(gen uint32, top bool, runPart func(part int)) {
 	for {
 		v := c.claim.Load()
-		next, parts := int(v&0xffff), int(v>>16&0xffff)
-		if uint32(v>>32) != gen || next >= parts {
+		lo, hi := int(v&0xffff), int(v>>16&0xffff)
+		if uint32(v>>32) != gen || lo >= hi {
 			return
 		}
-		if !c.claim.CompareAndSwap(v, v+1) {
+		part, next := lo, v+1
+		if top {
+			part, next = hi-1, v-1<<16
+		}
+		if !c.claim.CompareAndSwap(v, next) {
 			continue
 		}
-		runPart(next)
-		if int(c.done.Add(1)) == parts {
+		// The count must be read while the claimed part is unfinished: once the generation's
+		// last part is done, the next generation may store its own.
+		parts := c.parts.Load()
+		runPart(part)
+		if c.done.Add(1) == parts {
 			c.finished <- struct{}{}
 		}
 	}
@@ -105,7 +120,7 @@ func poolWorker() {
 		spinUntil(func() bool { return pool.pending.Load() > 0 })
 		t := <-pool.tasks
 		pool.pending.Add(-1)
-		t.job.work(t.gen)
+		t.job.work(t.gen, true)
 	}
 }
 
