@@ -3,7 +3,7 @@ package kernel
 const (
 	// gemvParallelWork is the k·(outputs) above which a matrix–vector product is split over
 	// goroutines.
-	gemvParallelWork = 256 * 1024
+	gemvParallelWork = 32 * 1024
 	// gemvAxpyUnit and gemvDotUnit are the granules of a split: columns for the axpy form, rows
 	// for the dot form.
 	gemvAxpyUnit = 64
