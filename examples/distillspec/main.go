@@ -247,14 +247,11 @@ func main() {
 		logf("saved the target and the on-policy FKL draft to %s", pairDir)
 	}
 
-	evalSet := splits.Test
-	switch *evalSplit {
-	case "test":
-	case "val":
-		evalSet = splits.Validation
-	default:
+	if *evalSplit == "train" {
 		check(fmt.Errorf("-eval %q: want test or val", *evalSplit))
 	}
+	evalSet, err := splits.Named(*evalSplit)
+	check(err)
 	prompts := make([][]int, min(*nPrompts, len(evalSet)))
 	for i := range prompts {
 		prompts[i] = format.Prompt(evalSet[i])

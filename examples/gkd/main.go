@@ -191,14 +191,11 @@ func main() {
 	student0 := trainSup("student", human, *sLayers, *sWidth, *sSteps, 3e-3)
 	logf("teacher %d parameters, student %d", teacher.NumParams(), student0.NumParams())
 
-	evalSet := splits.Test
-	switch *evalSplit {
-	case "test":
-	case "val":
-		evalSet = splits.Validation
-	default:
+	if *evalSplit == "train" {
 		check(fmt.Errorf("-eval %q: want test or val", *evalSplit))
 	}
+	evalSet, err := splits.Named(*evalSplit)
+	check(err)
 	// Reference points: the two supervised models on validation (used for sizing) and on the
 	// evaluation split (with -eval val the test split is not decoded at all; the "test_"
 	// columns then hold validation numbers, and say so in the config's "eval").

@@ -278,16 +278,8 @@ func (s *freeOrderState) apply(step string) bool {
 	if !ok {
 		return false
 	}
-	x, y, ok := s.operands(lhs)
+	x, y, r, vals, ok := s.stepParts(lhs, rhs)
 	if !ok {
-		return false
-	}
-	r, ok := combine(x, y, s.op)
-	if !ok {
-		return false
-	}
-	vals := strings.Split(rhs, CorrectionMarker)
-	if len(vals) > MaxCorrections+1 {
 		return false
 	}
 	for k, t := range vals {
@@ -299,6 +291,23 @@ func (s *freeOrderState) apply(step string) bool {
 	s.take(x, y)
 	s.left = append(s.left, r)
 	return true
+}
+
+// stepParts parses the two sides of a step "x op y=v1 no =v2…": the operands, which must be
+// two numbers still left, their result r, and the stated values (one per correction, plus
+// the last), at most MaxCorrections+1 of them.
+func (s *freeOrderState) stepParts(lhs, rhs string) (x, y, r int64, vals []string, ok bool) {
+	if x, y, ok = s.operands(lhs); !ok {
+		return 0, 0, 0, nil, false
+	}
+	if r, ok = combine(x, y, s.op); !ok {
+		return 0, 0, 0, nil, false
+	}
+	vals = strings.Split(rhs, CorrectionMarker)
+	if len(vals) > MaxCorrections+1 {
+		return 0, 0, 0, nil, false
+	}
+	return x, y, r, vals, true
 }
 
 // operands parses "x op y" and reports whether x and y are two numbers still left.
@@ -338,16 +347,8 @@ func (s *freeOrderState) validPartialStep(t string) bool {
 		}
 		return s.someNumberStartsWith(b, x, true)
 	}
-	x, y, ok := s.operands(lhs)
+	_, _, r, vals, ok := s.stepParts(lhs, rhs)
 	if !ok {
-		return false
-	}
-	r, ok := combine(x, y, s.op)
-	if !ok {
-		return false
-	}
-	vals := strings.Split(rhs, CorrectionMarker)
-	if len(vals) > MaxCorrections+1 {
 		return false
 	}
 	for _, v := range vals[:len(vals)-1] {

@@ -89,6 +89,20 @@ type Splits struct {
 	Test []Problem
 }
 
+// Named returns the split called name: "train", "val" (or "validation") or "test", as
+// command-line flags name them; any other name is an error.
+func (s Splits) Named(name string) ([]Problem, error) {
+	switch name {
+	case "train":
+		return s.Train, nil
+	case "val", "validation":
+		return s.Validation, nil
+	case "test":
+		return s.Test, nil
+	}
+	return nil, fmt.Errorf("task: split %q: want train, val or test", name)
+}
+
 // MakeSplits draws disjoint train, validation and test splits of t: no Key occurs twice
 // across (or within) the splits.
 //

@@ -108,3 +108,16 @@ func TestAlphabets(t *testing.T) {
 		}
 	}
 }
+
+func TestSplitsNamed(t *testing.T) {
+	s := Splits{Train: make([]Problem, 3), Validation: make([]Problem, 2), Test: make([]Problem, 1)}
+	for name, want := range map[string]int{"train": 3, "val": 2, "validation": 2, "test": 1} {
+		got, err := s.Named(name)
+		if err != nil || len(got) != want {
+			t.Errorf("Named(%q): %d problems, %v; want %d", name, len(got), err, want)
+		}
+	}
+	if _, err := s.Named("dev"); err == nil {
+		t.Error(`Named("dev"): no error`)
+	}
+}
