@@ -15,18 +15,25 @@ import (
 // forward KL from the teacher to the student along one student sample (temperature 1) per
 // problem.
 func onPolicyFKL(ctx context.Context, e charlm.Evaluator, teacher, student *lm.Transformer, problems []task.Problem, seed uint64) float64 {
-	prompts := make([][]int, len(problems))
-	for i, p := range problems {
-		prompts[i] = e.Format.Prompt(p)
-	}
-	gens, err := student.GenerateBatch(ctx, prompts, lm.GenerateOptions{Sampling: lm.SamplingOptions{Temperature: 1}, MaxNewTokens: e.MaxNew,
-		StopTokens: []int{e.Format.EOS}}, rand.New(rand.NewPCG(seed, 0x6f6e)))
-	check(err)
+	prompts, gens := sampleOwn(ctx, e, student, problems, seed, 0x6f6e)
 	outs := make([][]int, len(gens))
 	for i, g := range gens {
 		outs[i] = g.Tokens
 	}
 	return distill.MeanDivergence(teacher, student, prompts, outs, distill.NewForwardKL())
+}
+
+// sampleOwn returns the prompts of problems and one student solution per prompt, sampled at
+// temperature 1 from the generator seeded with (seed, stream).
+func sampleOwn(ctx context.Context, e charlm.Evaluator, student *lm.Transformer, problems []task.Problem, seed, stream uint64) ([][]int, []lm.Generation) {
+	prompts := make([][]int, len(problems))
+	for i, p := range problems {
+		prompts[i] = e.Format.Prompt(p)
+	}
+	gens, err := student.GenerateBatch(ctx, prompts, lm.GenerateOptions{Sampling: lm.SamplingOptions{Temperature: 1}, MaxNewTokens: e.MaxNew,
+		StopTokens: []int{e.Format.EOS}}, rand.New(rand.NewPCG(seed, stream)))
+	check(err)
+	return prompts, gens
 }
 
 // entropies holds mean next-token entropies (nats) along a student's own samples.
@@ -42,13 +49,7 @@ type entropies struct {
 // measureEntropies samples one solution per problem from student (temperature 1) and
 // averages the entropies of student and teacher along the samples.
 func measureEntropies(ctx context.Context, e charlm.Evaluator, teacher, student *lm.Transformer, problems []task.Problem, seed uint64) entropies {
-	prompts := make([][]int, len(problems))
-	for i, p := range problems {
-		prompts[i] = e.Format.Prompt(p)
-	}
-	gens, err := student.GenerateBatch(ctx, prompts, lm.GenerateOptions{Sampling: lm.SamplingOptions{Temperature: 1}, MaxNewTokens: e.MaxNew,
-		StopTokens: []int{e.Format.EOS}}, rand.New(rand.NewPCG(seed, 0x656e)))
-	check(err)
+	prompts, gens := sampleOwn(ctx, e, student, problems, seed, 0x656e)
 	vp, hasValid := e.Task.(interface {
 		ValidPrefix(task.Problem, string) bool
 	})
