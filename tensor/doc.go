@@ -64,6 +64,13 @@
 // Large products are spread over GOMAXPROCS goroutines, and each output element is computed the
 // same way whatever the number of goroutines, so results are reproducible bit for bit.
 //
+// # Coarse parallelism
+//
+// [Concurrent] runs independent sections at once (the shards of a data-parallel training
+// step, for example); while they run, the kernels they call share the processors among the
+// sections instead of each splitting its work over all of them. [Parallel] and [Workers] expose
+// the kernels' own splitting of an index range for fused operations built on this package.
+//
 // # Errors
 //
 // Shape mismatches, bad axes and short slices are programming errors: they panic with a
