@@ -87,5 +87,5 @@
 // every replica but the first accumulating into private gradient storage, and sums the
 // replicas' gradients into the parameters'. On small models, whose products are too small to
 // split across cores well, a replica per core is the faster use of the cores (lm's nanoGPT
-// benchmark trains 1.4× faster on two cores this way than with each product split in two).
+// benchmark trains 1.4–1.55× faster on two cores this way than with each product split in two).
 package autodiff
