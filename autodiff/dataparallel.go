@@ -45,7 +45,6 @@ func NewDataParallel(params []Param, replicas int) *DataParallel {
 		}
 		grads := make([]*tensor.Tensor, len(params))
 		tp.leafGrads = make(map[*Var]*tensor.Tensor, len(params))
-		tp.privateLeaves = true
 		for j, p := range params {
 			if p.Var == nil || !p.RequiresGrad {
 				continue

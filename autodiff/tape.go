@@ -48,10 +48,9 @@ type Tape struct {
 	capturing bool
 	captured  []Captured
 
-	// leafGrads, when set, holds this tape's own gradient storage for some leaves (a
-	// DataParallel replica's parameters); with privateLeaves, a leaf outside it is a misuse.
-	leafGrads     map[*Var]*tensor.Tensor
-	privateLeaves bool
+	// leafGrads, when set, holds this tape's own gradient storage for its leaves (a
+	// DataParallel replica's parameters); a leaf outside it is then a misuse.
+	leafGrads map[*Var]*tensor.Tensor
 }
 
 // Captured is one activation observed during a forward pass with capture enabled.
@@ -316,12 +315,11 @@ func (tp *Tape) grad(v *Var) []float32 {
 // keeps one (a DataParallel replica), else v.Grad, allocated on first use.
 func (tp *Tape) leafGrad(v *Var) *tensor.Tensor {
 	if tp.leafGrads != nil {
-		if g, ok := tp.leafGrads[v]; ok {
-			return g
-		}
-		if tp.privateLeaves {
+		g, ok := tp.leafGrads[v]
+		if !ok {
 			panic(fmt.Sprintf("autodiff: a DataParallel replica's backward pass reached a leaf %v that is not one of its parameters; only replica 0 may accumulate into other leaves", v.Value.Shape()))
 		}
+		return g
 	}
 	if v.Grad == nil {
 		v.Grad = tensor.New(v.Value.Shape()...)
