@@ -181,18 +181,10 @@ func BenchmarkVerifyCost(b *testing.B) {
 			var ratios []float64
 			var batched, singles time.Duration
 			for b.Loop() {
-				t0 := time.Now()
-				st.Append(block)
-				t1 := time.Now()
-				st.Truncate(len(prefix))
-				for _, tok := range block {
-					st.Append([]int{tok})
-				}
-				t2 := time.Now()
-				st.Truncate(len(prefix))
-				batched += t1.Sub(t0)
-				singles += t2.Sub(t1)
-				ratios = append(ratios, t1.Sub(t0).Seconds()/t2.Sub(t1).Seconds())
+				bt, s := TimeVerification(st, block)
+				batched += bt
+				singles += s
+				ratios = append(ratios, bt.Seconds()/s.Seconds())
 			}
 			b.ReportMetric(median(ratios), "batched/singles")
 			b.ReportMetric(float64(batched.Microseconds())/float64(b.N), "µs-batched")

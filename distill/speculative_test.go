@@ -406,3 +406,27 @@ func BenchmarkSpeculativeDecode(b *testing.B) {
 	b.ReportMetric(float64(st.Duration.Nanoseconds())/float64(st.Tokens), "ns/token")
 	b.ReportMetric(st.AcceptanceRate(), "α")
 }
+
+// TestTimeVerificationRestoresState checks that timing a verification leaves the state as it
+// was: decoding continues exactly as from a fresh state fed the same prefix.
+func TestTimeVerificationRestoresState(t *testing.T) {
+	m := lm.NewTransformer(lm.Config{VocabSize: 11, MaxLen: 24, Layers: 1, Heads: 2, Width: 8}, rand.New(rand.NewPCG(1, 2)))
+	prefix := []int{1, 2, 3, 4}
+	st := m.NewState()
+	st.Append(prefix)
+	b, s := TimeVerification(st, []int{5, 6, 7})
+	if b <= 0 || s <= 0 {
+		t.Fatalf("durations %v, %v", b, s)
+	}
+	if st.Len() != len(prefix) {
+		t.Fatalf("state holds %d tokens after timing, want %d", st.Len(), len(prefix))
+	}
+	fresh := m.NewState()
+	fresh.Append(prefix)
+	got, want := st.Append([]int{8})[0], fresh.Append([]int{8})[0]
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("logit %d: %v after timing, %v fresh", i, got[i], want[i])
+		}
+	}
+}

@@ -213,16 +213,8 @@ func verifyCost(target lm.Model, k, reps int) (ratio, steps float64) {
 	st.Append(prefix)
 	var rs, ss []float64
 	for range reps {
-		t0 := time.Now()
-		st.Append(block)
-		t1 := time.Now()
-		st.Truncate(len(prefix))
-		for _, tok := range block {
-			st.Append([]int{tok})
-		}
-		t2 := time.Now()
-		st.Truncate(len(prefix))
-		b, s := t1.Sub(t0).Seconds(), t2.Sub(t1).Seconds()
+		bd, sd := distill.TimeVerification(st, block)
+		b, s := bd.Seconds(), sd.Seconds()
 		rs = append(rs, b/s)
 		ss = append(ss, b/(s/float64(k)))
 	}
