@@ -76,29 +76,32 @@ TEXT ·reluAVX512(SB), NOSPLIT, $0-48
 	MOVQ   x_len+32(FP), CX
 	XORQ   AX, AX
 	VXORPS Z31, Z31, Z31
+	MOVL   $0xffff, R8
+	KMOVW  R8, K1
 
 relu5_loop:
-	CMPQ    CX, $16
-	JLT     relu5_tail
-	VMOVUPS (SI)(AX*4), Z0
-	VMAXPS  Z0, Z31, Z1
-	VADDPS  Z31, Z1, Z1
-	VMOVUPS Z1, (DI)(AX*4)
-	ADDQ    $16, AX
-	SUBQ    $16, CX
-	JMP     relu5_loop
+	CMPQ CX, $16
+	JLT  relu5_tail
 
-relu5_tail:
-	TESTQ     CX, CX
-	JEQ       relu5_done
-	MOVL      $1, R8
-	SHLL      CX, R8
-	DECL      R8
-	KMOVW     R8, K1
+relu5_vec:
+	// K1 selects the lanes in range (all but in the tail).
 	VMOVUPS.Z (SI)(AX*4), K1, Z0
 	VMAXPS    Z0, Z31, Z1
 	VADDPS    Z31, Z1, Z1
 	VMOVUPS   Z1, K1, (DI)(AX*4)
+	ADDQ      $16, AX
+	SUBQ      $16, CX
+	JG        relu5_loop
+	JMP       relu5_done
+
+relu5_tail:
+	TESTQ CX, CX
+	JLE   relu5_done
+	MOVL  $1, R8
+	SHLL  CX, R8
+	DECL  R8
+	KMOVW R8, K1
+	JMP   relu5_vec
 
 relu5_done:
 	VZEROUPPER
