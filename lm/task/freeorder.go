@@ -204,9 +204,10 @@ func (f *FreeOrder) Answer(p Problem, solution string) (string, bool) {
 
 // ValidPrefix reports whether prefix, a partial solution of p, can still be completed to a
 // correct solution: every finished step is valid, and the unfinished text is the start of a
-// valid step or of the AnswerMarker and the right final answer in canonical form. A wrong result that a correction may still retract
-// counts as completable. ValidPrefix is meant for diagnostics: it tells a student's unusual
-// but valid partial solutions from those it cannot recover.
+// valid step or of the AnswerMarker and the right final answer in canonical form. A wrong
+// result that a correction may still retract counts as completable. ValidPrefix is meant for
+// diagnostics: it tells a student's unusual but valid partial solutions from those it cannot
+// recover.
 func (f *FreeOrder) ValidPrefix(p Problem, prefix string) bool {
 	st, ok := f.start(p)
 	if !ok {
