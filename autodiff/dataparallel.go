@@ -109,7 +109,7 @@ func (d *DataParallel) Backward(shard func(r int, tp *Tape) (loss *Var, weight f
 				continue
 			}
 			if p.Grad == nil {
-				p.Grad = tensor.New(p.Value.Shape()...)
+				p.restoreGrad(true)
 			}
 			tensor.Axpy(1, g.Data(), p.Grad.Data())
 		}

@@ -149,3 +149,30 @@ func TestDataParallelRejectsForeignLeaf(t *testing.T) {
 		return tp.Mul(n.loss(tp, r*4, r*4+4), extra), 0.5
 	})
 }
+
+// TestDataParallelAfterClearGrad checks that replicas started from cleared gradients give the
+// gradients they give from zeroed ones.
+func TestDataParallelAfterClearGrad(t *testing.T) {
+	const rows = 19
+	n := newDPNet(rows)
+	ps := n.params()
+	for _, replicas := range []int{1, 3} {
+		dp := NewDataParallel(ps, replicas)
+		shard := func(r int, tp *Tape) (*Var, float64) {
+			lo, hi := r*rows/replicas, (r+1)*rows/replicas
+			return n.loss(tp, lo, hi), float64(hi-lo) / rows
+		}
+		ZeroGrad(ps)
+		dp.Backward(shard)
+		want := gradsOf(ps)
+		ClearGrad(ps)
+		dp.Backward(shard)
+		for j, g := range gradsOf(ps) {
+			for i := range g {
+				if g[i] != want[j][i] {
+					t.Fatalf("%d replicas: %s[%d] = %v after ClearGrad, %v after ZeroGrad", replicas, ps[j].Name, i, g[i], want[j][i])
+				}
+			}
+		}
+	}
+}

@@ -23,7 +23,8 @@
 // independent.
 //
 // Leaf gradients accumulate across backward passes, as in PyTorch: zero them between steps
-// with ZeroGrad (or the optimizer's equivalent).
+// with ZeroGrad, or drop them with ClearGrad (PyTorch's set_to_none), after which the next
+// backward pass writes each gradient into the kept storage instead of adding it to zeros.
 //
 // # Reuse: a training step that does not allocate
 //

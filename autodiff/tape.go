@@ -322,7 +322,7 @@ func (tp *Tape) leafGrad(v *Var) *tensor.Tensor {
 		return g
 	}
 	if v.Grad == nil {
-		v.Grad = tensor.New(v.Value.Shape()...)
+		return v.restoreGrad(true)
 	}
 	return v.Grad
 }
@@ -331,11 +331,15 @@ func (tp *Tape) leafGrad(v *Var) *tensor.Tensor {
 // the storage is new to this backward pass and uninitialised, and the caller must overwrite
 // every element (assign rather than accumulate) before anything else reads it; otherwise it
 // holds earlier contributions and the caller accumulates, as with grad. A leaf's gradient is
-// never fresh. Asking again for the same var before writing is a mistake: the second call
-// reports it not fresh.
+// fresh when it is nil (after ClearGrad) and the tape writes it in place (not a DataParallel
+// replica's own storage). Asking again for the same var before writing is a mistake: the
+// second call reports it not fresh.
 func (tp *Tape) gradFirst(v *Var) (g []float32, fresh bool) {
 	if v == nil || !v.RequiresGrad {
 		return nil, false
+	}
+	if !v.node && v.Grad == nil && tp.leafGrads == nil {
+		return v.restoreGrad(false).Data(), true
 	}
 	if !v.node || v.epoch == tp.epoch {
 		return tp.grad(v), false

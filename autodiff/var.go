@@ -21,8 +21,9 @@ type Var struct {
 	// RequiresGrad reports whether gradients flow to this var.
 	RequiresGrad bool
 
-	node  bool   // made by a tape operation (an intermediate), not a leaf
-	epoch uint64 // backward pass in which an intermediate's Grad was last zeroed
+	node  bool           // made by a tape operation (an intermediate), not a leaf
+	epoch uint64         // backward pass in which an intermediate's Grad was last zeroed
+	spare *tensor.Tensor // a leaf's gradient storage set aside by ClearGrad
 }
 
 // Param is a named trainable var, as layers list them in Params: the name is stable (for
@@ -49,4 +50,35 @@ func ZeroGrad(params []Param) {
 			clear(p.Grad.Data())
 		}
 	}
+}
+
+// ClearGrad sets the gradient of every parameter to nil, as PyTorch's
+// zero_grad(set_to_none=True) does, but keeps its storage: the next backward pass that reaches
+// a parameter writes its gradient into that storage instead of adding it to zeros, which saves
+// the pass that zeroing takes and the read that adding takes. A parameter that no backward pass
+// reaches keeps a nil Grad, and optimizers skip it (see optim.Optimizer.Step); with ZeroGrad it
+// would instead take part in the step with a zero gradient.
+func ClearGrad(params []Param) {
+	for _, p := range params {
+		if p.Var != nil && p.Grad != nil {
+			p.spare, p.Grad = p.Grad, nil
+		}
+	}
+}
+
+// restoreGrad gives the leaf v a Grad again after ClearGrad, reusing the storage set aside when
+// its shape still fits v's value and allocating otherwise. With zero set the gradient is zeroed;
+// without it, the reused storage keeps the old gradient's values, which the caller overwrites.
+func (v *Var) restoreGrad(zero bool) *tensor.Tensor {
+	g := v.spare
+	v.spare = nil
+	if g == nil || !g.SameShape(v.Value) {
+		v.Grad = tensor.New(v.Value.Shape()...)
+		return v.Grad
+	}
+	if zero {
+		clear(g.Data())
+	}
+	v.Grad = g
+	return g
 }

@@ -34,7 +34,7 @@ func newMLPStep() *mlpStep {
 func (s *mlpStep) run() float32 {
 	s.tp.Reset()
 	loss := s.tp.CrossEntropy(s.net.Forward(s.tp, s.x), s.targets)
-	s.opt.ZeroGrad()
+	s.opt.ClearGrad()
 	s.tp.Backward(loss)
 	s.opt.Step()
 	return loss.Value.Item()
@@ -75,7 +75,7 @@ func (s *dqnStep) run() float32 {
 	h = tp.ReLU(s.fc1.Forward(tp, tp.Flatten(h)))
 	q := tp.TakeAlong(s.fc2.Forward(tp, h), 1, s.actions)
 	loss := tp.Huber(q, s.target, 1)
-	s.opt.ZeroGrad()
+	s.opt.ClearGrad()
 	tp.Backward(loss)
 	s.opt.Step()
 	return loss.Value.Item()
@@ -127,7 +127,7 @@ func BenchmarkMLPForwardBackward(b *testing.B) {
 	for b.Loop() {
 		s.tp.Reset()
 		loss := s.tp.CrossEntropy(s.net.Forward(s.tp, s.x), s.targets)
-		autodiff.ZeroGrad(ps)
+		autodiff.ClearGrad(ps)
 		s.tp.Backward(loss)
 	}
 }

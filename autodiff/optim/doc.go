@@ -20,7 +20,10 @@
 //
 // A parameter whose Grad is nil is skipped by Step (its value, state and step count stay
 // unchanged), as PyTorch skips parameters whose .grad is None. ZeroGrad zeroes gradients in
-// place rather than dropping them, so that backward passes can reuse the buffers.
+// place; ClearGrad sets them to nil (PyTorch's zero_grad(set_to_none=True)) and keeps their
+// storage, which the next backward pass overwrites instead of adding to zeros. ClearGrad saves
+// a pass over every gradient per step; use ZeroGrad when a parameter that the loss does not
+// reach must still take a step with a zero gradient (Adam's moments then decay).
 //
 // # Update rules
 //
