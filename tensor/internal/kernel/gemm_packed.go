@@ -34,6 +34,7 @@ type gemmArgs struct {
 	lda, ldb, ldc  int
 	directB        bool
 	directA        bool
+	kc             int // k block size
 }
 
 // gemmBuf holds one goroutine's packing buffers.
@@ -75,8 +76,8 @@ func gemmAligned(s []float32, n int) []float32 {
 	return s[off : off+n : off+n]
 }
 
-// gemmPacked multiplies with packed panels, splitting the rows or columns of C over
-// goroutines when the product is large enough.
+// gemmPacked multiplies with packed panels, splitting the rows, the columns or the k blocks of
+// the product over goroutines when it is large enough.
 func gemmPacked(g *gemmKernel, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	job := getGemmJob()
 	job.args = gemmArgs{
@@ -84,6 +85,7 @@ func gemmPacked(g *gemmKernel, transA, transB bool, m, n, k int, alpha float32, 
 		a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc,
 		directB: !transB && (k*n <= gemmDirectB || m <= g.mr || m <= gemmDirectBRows*g.mr && k*n <= gemmDirectBFew),
 		directA: g.microA != nil && (m*n*k <= gemmDirectA || n <= gemmDirectAN && !transA),
+		kc:      gemmBlockSize(k, g.kc, 1),
 	}
 	tilesM := (m + g.mr - 1) / g.mr
 	tilesN := (n + g.nr - 1) / g.nr
@@ -91,37 +93,97 @@ func gemmPacked(g *gemmKernel, transA, transB bool, m, n, k int, alpha float32, 
 	if m*n*k >= gemmParallelWork {
 		w = min(procs(), gemmMaxParts)
 	}
-	job.splitN = tilesN >= tilesM
+	job.kind = gemmJobPacked
+	job.splitN, job.splitK = tilesN >= tilesM, false
 	tiles := tilesM
 	if job.splitN {
 		tiles = tilesN
 	}
+	if kBlocks := (k + job.args.kc - 1) / job.args.kc; w > 1 && gemmSplitsK(m, n, k, transB) && kBlocks > 1 {
+		job.splitK, tiles = true, kBlocks
+	}
 	w = min(w, tiles)
 	job.parts, job.tiles = w, tiles
-	job.kind = gemmJobPacked
+	if job.splitK && w > 1 {
+		// Every part after the first writes each of its k blocks' products to scratch.
+		first := job.tiles / w
+		job.scratch = gemmAligned(job.scratch, (job.tiles-first)*m*n)
+	}
 	job.run()
+	if job.splitK && w > 1 {
+		job.addKBlocks()
+	}
 	job.args = gemmArgs{}
 	putGemmJob(job)
 }
 
-// packedPart computes the part-th of parts slices of C.
+// gemmSplitsK reports whether a product splits its k blocks, rather than the rows or columns of
+// C, over goroutines: when B is an untransposed matrix much taller than the few rows of A (the
+// weight of a layer applied to a small batch) and C is small. Each goroutine then reads one
+// contiguous range of B's rows, the same rows that the products of the backward pass (dB = Aᵀ·G
+// split by rows of dB, dA = G·Bᵀ split by columns of dA) and an optimizer split by contiguous
+// ranges give it, so that the weight, its gradient and the optimizer's state stay in one core's
+// cache from kernel to kernel. Splitting columns instead moved half the weight between the
+// cores' caches twice per training step. The k blocks are the ones every product uses, so the
+// result is unchanged (see addKBlocks); the price is a pass over the small C per block added at
+// the end. Only products with at least two k blocks can split this way.
+func gemmSplitsK(m, n, k int, transB bool) bool {
+	return !transB && k >= gemmSplitKMinK && k >= 4*m && m*n <= gemmSplitKMaxC
+}
+
+const (
+	// gemmSplitKMinK is the smallest k whose blocks are split over goroutines.
+	gemmSplitKMinK = 128
+	// gemmSplitKMaxC is the most elements of C for which k blocks are split.
+	gemmSplitKMaxC = 32 * 1024
+)
+
+// packedPart computes the part-th of parts slices of C: a range of its rows or columns, or, when
+// the product splits k, a range of k blocks. The first range of k blocks goes into C; each later
+// block goes to its own scratch matrix, which addKBlocks adds into C in block order.
 func (j *gemmJob) packedPart(part int) {
 	p := &j.args
 	lo, hi := part*j.tiles/j.parts, (part+1)*j.tiles/j.parts
 	buf := getGemmBuf()
-	if j.splitN {
-		p.block(0, p.m, lo*p.g.nr, min(hi*p.g.nr, p.n), buf)
-	} else {
-		p.block(lo*p.g.mr, min(hi*p.g.mr, p.m), 0, p.n, buf)
+	switch {
+	case j.splitK && part == 0:
+		p.block(0, p.m, 0, p.n, 0, min(hi*p.kc, p.k), p.c, p.ldc, p.beta, buf)
+	case j.splitK:
+		first, mn := j.tiles/j.parts, p.m*p.n
+		for kb := lo; kb < hi; kb++ {
+			p.block(0, p.m, 0, p.n, kb*p.kc, min((kb+1)*p.kc, p.k), j.scratch[(kb-first)*mn:(kb-first+1)*mn], p.n, 0, buf)
+		}
+	case j.splitN:
+		p.block(0, p.m, lo*p.g.nr, min(hi*p.g.nr, p.n), 0, p.k, p.c, p.ldc, p.beta, buf)
+	default:
+		p.block(lo*p.g.mr, min(hi*p.g.mr, p.m), 0, p.n, 0, p.k, p.c, p.ldc, p.beta, buf)
 	}
 	putGemmBuf(buf)
 }
 
-// block computes C[i0:i1, j0:j1].
-func (p *gemmArgs) block(i0, i1, j0, j1 int, buf *gemmBuf) {
+// addKBlocks adds the scratch products of the k blocks after the first part's into C, in block
+// order. Each block's scratch holds alpha·acc rounded once, so C = C + scratch rounds exactly
+// as the micro-kernel's C = alpha·acc + C does: the result equals that of one goroutine
+// running all the blocks in order.
+func (j *gemmJob) addKBlocks() {
+	p := &j.args
+	add := addImpl[active]
+	first, mn := j.tiles/j.parts, p.m*p.n
+	for kb := first; kb < j.tiles; kb++ {
+		t := j.scratch[(kb-first)*mn : (kb-first+1)*mn]
+		for i := range p.m {
+			row := p.c[i*p.ldc : i*p.ldc+p.n]
+			add(row, row, t[i*p.n:(i+1)*p.n])
+		}
+	}
+}
+
+// block computes C[i0:i1, j0:j1] over the k range [k0, k1) (whole k blocks) into c (row stride
+// ldc, indexed like C): the first block as alpha·acc + beta·c, the others as alpha·acc + c.
+func (p *gemmArgs) block(i0, i1, j0, j1, k0, k1 int, c []float32, ldc int, beta float32, buf *gemmBuf) {
 	g := p.g
 	mr, nr := g.mr, g.nr
-	kc := gemmBlockSize(p.k, g.kc, 1)
+	kc := p.kc
 	mc := gemmBlockSize(i1-i0, g.mc, mr)
 	nc := gemmBlockSize(j1-j0, g.nc, nr)
 	pack := g.pack
@@ -132,10 +194,10 @@ func (p *gemmArgs) block(i0, i1, j0, j1 int, buf *gemmBuf) {
 	buf.b = gemmAligned(buf.b, (nc+nr-1)/nr*nr*kc)
 	for jc := j0; jc < j1; jc += nc {
 		nb := min(nc, j1-jc)
-		for pc := 0; pc < p.k; pc += kc {
-			kb := min(kc, p.k-pc)
-			beta := p.beta
-			if pc > 0 {
+		for pc := k0; pc < k1; pc += kc {
+			kb := min(kc, k1-pc)
+			beta := beta
+			if pc > k0 {
 				beta = 1
 			}
 			if p.directB {
@@ -154,7 +216,7 @@ func (p *gemmArgs) block(i0, i1, j0, j1 int, buf *gemmBuf) {
 					// Only a partial last panel needs packing (the kernel reads whole panels).
 					gemmPackA(pack, buf.a[full*kb:], mr, p.a, p.lda, p.transA, ic+full, mb-full, pc, kb)
 				}
-				p.macro(buf, mb, nb, kb, ic, pc, jc, p.c[ic*p.ldc+jc:], beta)
+				p.macro(buf, mb, nb, kb, ic, pc, jc, c[ic*ldc+jc:], ldc, beta)
 			}
 		}
 	}
@@ -162,9 +224,9 @@ func (p *gemmArgs) block(i0, i1, j0, j1 int, buf *gemmBuf) {
 
 // macro runs the micro-kernel over an mb×nb block of C from packed A (buf.a) and packed or
 // in-place B.
-func (p *gemmArgs) macro(buf *gemmBuf, mb, nb, kb, ic, pc, jc int, c []float32, beta float32) {
+func (p *gemmArgs) macro(buf *gemmBuf, mb, nb, kb, ic, pc, jc int, c []float32, ldc int, beta float32) {
 	g := p.g
-	mr, nr, ldc := g.mr, g.nr, p.ldc
+	mr, nr := g.mr, g.nr
 	micro := g.micro
 	alpha := p.alpha
 	for ir := 0; ir < mb; ir += mr {

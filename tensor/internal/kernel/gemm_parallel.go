@@ -26,8 +26,11 @@ type gemmJob struct {
 	args   gemmArgs
 	gv     gemvArgs
 	splitN bool // packed: split columns (else rows)
+	splitK bool // packed: split k blocks (see gemmSplitsK)
 	parts  int
-	tiles  int // tiles (packed), granules (gemv) or strips (small) along the split dimension
+	tiles  int // tiles or k blocks (packed), granules (gemv) or strips (small) along the split dimension
+	// scratch holds the products of the k blocks after the first part's, when splitK.
+	scratch []float32
 	claims
 }
 

@@ -287,12 +287,38 @@ func TestGemmLarge(t *testing.T) {
 	})
 }
 
+// TestGemmSplitK checks the products that split their k blocks over goroutines (gemmSplitsK)
+// against the oracle, with two and three goroutines.
+func TestGemmSplitK(t *testing.T) {
+	for _, procs := range []int{2, 3} {
+		prev := runtime.GOMAXPROCS(procs)
+		gemmForEachPath(t, func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(9, uint64(procs)))
+			for _, tc := range []gemmCase{
+				{m: 64, n: 256, k: 784, alpha: 1, beta: 0},
+				{m: 32, n: 128, k: 1600, alpha: 1, beta: 1, padC: 3},
+				{m: 30, n: 100, k: 1000, alpha: -0.5, beta: 2, padA: 1, padB: 2, padC: 1},
+				{m: 17, n: 250, k: 900, alpha: 0.25, beta: -1, transA: true, padA: 3},
+			} {
+				if !gemmSplitsK(tc.m, tc.n, tc.k, tc.transB) {
+					t.Fatalf("%v does not split k", tc)
+				}
+				checkGemm(t, tc, rng)
+			}
+		})
+		runtime.GOMAXPROCS(prev)
+	}
+}
+
 // TestGemmThreadInvariance checks that the bits of the result do not depend on GOMAXPROCS.
 func TestGemmThreadInvariance(t *testing.T) {
 	shapes := [][3]int{{300, 333, 257}, {97, 1200, 300}, {1100, 40, 300}, {1, 3000, 700}, {1, 900, 700}, {2000, 1, 700}, {64, 64, 64},
-		{8, 3000, 300}, {5, 700, 700}, {16, 129, 2100}, {3, 1000, 257}}
+		{8, 3000, 300}, {5, 700, 700}, {16, 129, 2100}, {3, 1000, 257},
+		// k blocks split over goroutines (gemmSplitsK): even and odd block counts, more blocks
+		// than goroutines, partial tiles.
+		{64, 256, 784}, {32, 128, 1600}, {24, 200, 1000}, {30, 300, 2100}}
 	if testing.Short() {
-		shapes = [][3]int{{150, 170, 300}, {1, 2000, 300}, {1000, 1, 300}, {6, 1100, 300}}
+		shapes = [][3]int{{150, 170, 300}, {1, 2000, 300}, {1000, 1, 300}, {6, 1100, 300}, {32, 128, 1600}, {24, 200, 1000}}
 	}
 	gemmForEachPath(t, func(t *testing.T) {
 		rng := rand.New(rand.NewPCG(7, 8))
