@@ -38,6 +38,13 @@ func TestFreshGradients(t *testing.T) {
 			return tp.Add(tp.MatMulT(y, y, false, true), tp.Sum(y, -1, true))
 		}},
 		{"matmul transposed", func(tp *Tape) *Var { return tp.MatMulT(tp.Tanh(x), tp.Exp(w2), true, false) }},
+		{"reshape", func(tp *Tape) *Var { return tp.Exp(tp.Flatten(tp.Tanh(x))) }},
+		{"reshape reused", func(tp *Tape) *Var {
+			y := tp.Tanh(x)
+			z := tp.Reshape(y, 4, 6)
+			return tp.Add(tp.Reshape(tp.Mul(z, z), 2, 3, 4), tp.Exp(y))
+		}},
+		{"reshape of a leaf", func(tp *Tape) *Var { return tp.Exp(tp.Reshape(x, 6, 4)) }},
 	} {
 		check(t, c.name, c.f, x, w, w2, bias, row, col)
 	}

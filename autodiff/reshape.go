@@ -3,6 +3,8 @@ package autodiff
 import (
 	"fmt"
 	"slices"
+
+	"github.com/tenet-ml/tenet/tensor"
 )
 
 // Reshape returns x with a new shape and the same elements in row-major order; the value is a
@@ -47,13 +49,19 @@ func (tp *Tape) Flatten(x *Var) *Var {
 	return tp.Reshape(x, x.Value.Dim(0), -1)
 }
 
+// viewBackward hands the output's gradient to the input. When the input is an intermediate whose
+// gradient has not been started in this pass, its gradient becomes a view of the output's
+// finished gradient, as gradShare does for an addition, instead of a zeroed buffer the output's
+// gradient is added to.
 func viewBackward(tp *Tape, r *record) {
-	dx := tp.grad(r.a)
-	if dx == nil {
+	a, dy := r.a, r.out.Grad
+	if a.RequiresGrad && a.node && a.epoch != tp.epoch {
+		a.Grad = tp.view(dy, a.Value.Shape()...)
+		a.epoch = tp.epoch
 		return
 	}
-	for i, g := range r.out.Grad.Data() {
-		dx[i] += g
+	if dx := tp.grad(a); dx != nil {
+		tensor.Axpy(1, dy.Data(), dx)
 	}
 }
 
