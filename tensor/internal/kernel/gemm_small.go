@@ -25,7 +25,8 @@ const (
 	// C (and the granule of the split over goroutines).
 	gemmSmallNRows = 8
 	gemmSmallCols  = 64
-	// gemmSmallParallelWork is the k·n above which the product is split over goroutines.
+	// gemmSmallParallelWork is the k·n above which the product is split over goroutines (as
+	// it is from gemmParallelWork multiply-adds).
 	gemmSmallParallelWork = 256 * 1024
 )
 
@@ -59,11 +60,22 @@ func gemmSmall(g *gemmKernel, transA, transB bool, m, n, k int, alpha float32, a
 	}
 	units := (n + gemmSmallCols - 1) / gemmSmallCols
 	w := 1
-	if k*n >= gemmSmallParallelWork {
+	if k*n >= gemmSmallParallelWork || m*n*k >= gemmParallelWork {
 		w = min(procs(), units, gemmMaxParts)
 	}
-	job.kind, job.parts, job.tiles = gemmJobSmall, w, units
+	job.kind, job.parts, job.tiles, job.splitK = gemmJobSmall, w, units, false
+	// A product too narrow to split by columns over every goroutine (the filter gradient of a
+	// small convolution: 16×36 from k = 3200) splits its k blocks instead, as gemmPacked does.
+	kc := gemmBlockSize(k, g.kc, 1)
+	if kBlocks := (k + kc - 1) / kc; w < procs() && kBlocks > 1 && m*n*k >= gemmParallelWork && m*n <= gemmSplitKMaxC {
+		job.splitK, job.tiles = true, kBlocks
+		job.parts = min(procs(), kBlocks, gemmMaxParts)
+		job.scratch = gemmAligned(job.scratch, (kBlocks-kBlocks/job.parts)*m*n)
+	}
 	job.run()
+	if job.splitK && job.parts > 1 {
+		job.addKBlocks()
+	}
 	job.args = gemmArgs{}
 	putGemmJob(job)
 	if buf != nil {
@@ -71,32 +83,48 @@ func gemmSmall(g *gemmKernel, transA, transB bool, m, n, k int, alpha float32, a
 	}
 }
 
-// smallPart computes the part-th of parts slices of the columns of C.
+// smallPart computes the part-th of parts slices of the columns of C or, when the product
+// splits k, of its k blocks (see packedPart).
 func (j *gemmJob) smallPart(part int) {
 	p := &j.args
+	if j.splitK {
+		kc := gemmBlockSize(p.k, p.g.kc, 1)
+		lo, hi := part*j.tiles/j.parts, (part+1)*j.tiles/j.parts
+		if part == 0 {
+			p.small(0, p.n, 0, min(hi*kc, p.k), p.c, p.ldc, p.beta)
+			return
+		}
+		first, mn := j.tiles/j.parts, p.m*p.n
+		for kb := lo; kb < hi; kb++ {
+			p.small(0, p.n, kb*kc, min((kb+1)*kc, p.k), j.scratch[(kb-first)*mn:(kb-first+1)*mn], p.n, 0)
+		}
+		return
+	}
 	lo, hi := part*j.tiles/j.parts*gemmSmallCols, min((part+1)*j.tiles/j.parts*gemmSmallCols, p.n)
-	p.small(lo, hi)
+	p.small(lo, hi, 0, p.k, p.c, p.ldc, p.beta)
 }
 
-// small computes columns [lo, hi) of C. The k blocks are those of gemmPacked and each element
-// is computed as there (one chain of multiply-adds per k block, written back with alpha and
-// beta the same way), so a row of C does not depend on m whichever path computes it.
-func (p *gemmArgs) small(lo, hi int) {
+// small computes columns [lo, hi) of C over the k range [k0, k1) (whole k blocks) into c (row
+// stride ldc, indexed like C): the first block with beta0, the others accumulating. The k blocks
+// are those of gemmPacked and each element is computed as there (one chain of multiply-adds per
+// k block, written back with alpha and beta the same way), so a row of C does not depend on m
+// whichever path computes it.
+func (p *gemmArgs) small(lo, hi, k0, k1 int, c []float32, ldc int, beta0 float32) {
 	g, m, k := p.g, p.m, p.k
-	a, lda, ldc := p.a, p.lda, p.ldc
+	a, lda := p.a, p.lda
 	kc := gemmBlockSize(k, g.kc, 1)
 	if !p.transB && !g.smallPackB {
 		for j := lo; j < hi; j += gemmSmallCols {
 			cols := min(gemmSmallCols, hi-j)
-			for pc := 0; pc < k; pc += kc {
+			for pc := k0; pc < k1; pc += kc {
 				kb := min(kc, k-pc)
-				beta := p.beta
-				if pc > 0 {
+				beta := beta0
+				if pc > k0 {
 					beta = 1
 				}
 				for i := 0; i < m; i += gemmSmallNRows {
 					rows := min(gemmSmallNRows, m-i)
-					g.smallN(kb, rows, a[i*lda+pc:], lda, p.b[pc*p.ldb+j:], p.ldb, p.c[i*ldc+j:], ldc, cols, p.alpha, beta)
+					g.smallN(kb, rows, a[i*lda+pc:], lda, p.b[pc*p.ldb+j:], p.ldb, c[i*ldc+j:], ldc, cols, p.alpha, beta)
 				}
 			}
 		}
@@ -113,7 +141,7 @@ func (p *gemmArgs) small(lo, hi int) {
 	d := (*s)[:kc*gemmSmallCols]
 	for j := lo; j < hi; j += gemmSmallCols {
 		cols := min(gemmSmallCols, hi-j)
-		for pc := 0; pc < k; pc += kc {
+		for pc := k0; pc < k1; pc += kc {
 			kb := min(kc, k-pc)
 			if p.transB {
 				for jr := 0; jr < cols; jr += nr {
@@ -122,8 +150,8 @@ func (p *gemmArgs) small(lo, hi int) {
 			} else {
 				gemmPackBRows(d, nr, p.b, p.ldb, pc, kb, j, cols)
 			}
-			beta := p.beta
-			if pc > 0 {
+			beta := beta0
+			if pc > k0 {
 				beta = 1
 			}
 			for jr := 0; jr < cols; jr += nr {
@@ -131,7 +159,7 @@ func (p *gemmArgs) small(lo, hi int) {
 				panel := d[jr*kb : (jr+nr)*kb]
 				for i := 0; i < m; i += gemmSmallNRows {
 					rows := min(gemmSmallNRows, m-i)
-					g.smallN(kb, rows, a[i*lda+pc:], lda, panel, nr, p.c[i*ldc+j+jr:], ldc, nn, p.alpha, beta)
+					g.smallN(kb, rows, a[i*lda+pc:], lda, panel, nr, c[i*ldc+j+jr:], ldc, nn, p.alpha, beta)
 				}
 			}
 		}

@@ -305,6 +305,14 @@ func TestGemmSplitK(t *testing.T) {
 				}
 				checkGemm(t, tc, rng)
 			}
+			// Few rows, too few columns to split (the small-m path).
+			for _, tc := range []gemmCase{
+				{m: 16, n: 36, k: 3200, alpha: 1, beta: 1, transB: true},
+				{m: 12, n: 70, k: 1100, alpha: 0.5, beta: 0, padB: 1, padC: 2},
+				{m: 9, n: 100, k: 1500, alpha: 1, beta: -0.5, transA: true, transB: true, padA: 2},
+			} {
+				checkGemm(t, tc, rng)
+			}
 		})
 		runtime.GOMAXPROCS(prev)
 	}
@@ -316,9 +324,9 @@ func TestGemmThreadInvariance(t *testing.T) {
 		{8, 3000, 300}, {5, 700, 700}, {16, 129, 2100}, {3, 1000, 257},
 		// k blocks split over goroutines (gemmSplitsK): even and odd block counts, more blocks
 		// than goroutines, partial tiles.
-		{64, 256, 784}, {32, 128, 1600}, {24, 200, 1000}, {30, 300, 2100}}
+		{64, 256, 784}, {32, 128, 1600}, {24, 200, 1000}, {30, 300, 2100}, {16, 36, 3200}, {12, 70, 1100}}
 	if testing.Short() {
-		shapes = [][3]int{{150, 170, 300}, {1, 2000, 300}, {1000, 1, 300}, {6, 1100, 300}, {32, 128, 1600}, {24, 200, 1000}}
+		shapes = [][3]int{{150, 170, 300}, {1, 2000, 300}, {1000, 1, 300}, {6, 1100, 300}, {32, 128, 1600}, {24, 200, 1000}, {16, 36, 3200}}
 	}
 	gemmForEachPath(t, func(t *testing.T) {
 		rng := rand.New(rand.NewPCG(7, 8))
