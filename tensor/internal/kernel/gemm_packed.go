@@ -85,7 +85,7 @@ func gemmPacked(g *gemmKernel, transA, transB bool, m, n, k int, alpha float32, 
 		a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc,
 		directB: !transB && (k*n <= gemmDirectB || m <= g.mr || m <= gemmDirectBRows*g.mr && k*n <= gemmDirectBFew),
 		directA: g.microA != nil && (m*n*k <= gemmDirectA || n <= gemmDirectAN && !transA),
-		kc:      gemmBlockSize(k, g.kc, 1),
+		kc:      gemmKBlock(g, k, transB),
 	}
 	tilesM := (m + g.mr - 1) / g.mr
 	tilesN := (n + g.nr - 1) / g.nr
@@ -137,6 +137,19 @@ const (
 	// gemmSplitKMaxC is the most elements of C for which k blocks are split.
 	gemmSplitKMaxC = 32 * 1024
 )
+
+// gemmKBlock returns the size of the k blocks of a product: the fewest blocks of at most kc,
+// except that an untransposed B of more than kc/2 and at most kc rows (the weight of a hidden
+// layer, 256×256) is cut into two blocks, so that the product can split its k blocks between two
+// goroutines (gemmSplitsK) like a taller weight. The size depends only on k and the layout of B,
+// never on m or on the number of goroutines, so neither do the results (a row of C has the same
+// bits on the small-m path and the packed path).
+func gemmKBlock(g *gemmKernel, k int, transB bool) int {
+	if !transB && k > g.kc/2 && k <= g.kc {
+		return (k + 1) / 2
+	}
+	return gemmBlockSize(k, g.kc, 1)
+}
 
 // packedPart computes the part-th of parts slices of C: a range of its rows or columns, or, when
 // the product splits k, a range of k blocks. The first range of k blocks goes into C; each later

@@ -66,7 +66,7 @@ func gemmSmall(g *gemmKernel, transA, transB bool, m, n, k int, alpha float32, a
 	job.kind, job.parts, job.tiles, job.splitK = gemmJobSmall, w, units, false
 	// A product too narrow to split by columns over every goroutine (the filter gradient of a
 	// small convolution: 16×36 from k = 3200) splits its k blocks instead, as gemmPacked does.
-	kc := gemmBlockSize(k, g.kc, 1)
+	kc := gemmKBlock(g, k, transB)
 	if kBlocks := (k + kc - 1) / kc; w < procs() && kBlocks > 1 && m*n*k >= gemmParallelWork && m*n <= gemmSplitKMaxC {
 		job.splitK, job.tiles = true, kBlocks
 		job.parts = min(procs(), kBlocks, gemmMaxParts)
@@ -88,7 +88,7 @@ func gemmSmall(g *gemmKernel, transA, transB bool, m, n, k int, alpha float32, a
 func (j *gemmJob) smallPart(part int) {
 	p := &j.args
 	if j.splitK {
-		kc := gemmBlockSize(p.k, p.g.kc, 1)
+		kc := gemmKBlock(p.g, p.k, p.transB)
 		lo, hi := part*j.tiles/j.parts, (part+1)*j.tiles/j.parts
 		if part == 0 {
 			p.small(0, p.n, 0, min(hi*kc, p.k), p.c, p.ldc, p.beta)
@@ -112,7 +112,7 @@ func (j *gemmJob) smallPart(part int) {
 func (p *gemmArgs) small(lo, hi, k0, k1 int, c []float32, ldc int, beta0 float32) {
 	g, m, k := p.g, p.m, p.k
 	a, lda := p.a, p.lda
-	kc := gemmBlockSize(k, g.kc, 1)
+	kc := gemmKBlock(g, k, p.transB)
 	if !p.transB && !g.smallPackB {
 		for j := lo; j < hi; j += gemmSmallCols {
 			cols := min(gemmSmallCols, hi-j)

@@ -299,6 +299,8 @@ func TestGemmSplitK(t *testing.T) {
 				{m: 32, n: 128, k: 1600, alpha: 1, beta: 1, padC: 3},
 				{m: 30, n: 100, k: 1000, alpha: -0.5, beta: 2, padA: 1, padB: 2, padC: 1},
 				{m: 17, n: 250, k: 900, alpha: 0.25, beta: -1, transA: true, padA: 3},
+				{m: 64, n: 256, k: 256, alpha: 1, beta: 0},
+				{m: 40, n: 150, k: 200, alpha: 1, beta: 1, padA: 1},
 			} {
 				if !gemmSplitsK(tc.m, tc.n, tc.k, tc.transB) {
 					t.Fatalf("%v does not split k", tc)
@@ -324,7 +326,7 @@ func TestGemmThreadInvariance(t *testing.T) {
 		{8, 3000, 300}, {5, 700, 700}, {16, 129, 2100}, {3, 1000, 257},
 		// k blocks split over goroutines (gemmSplitsK): even and odd block counts, more blocks
 		// than goroutines, partial tiles.
-		{64, 256, 784}, {32, 128, 1600}, {24, 200, 1000}, {30, 300, 2100}, {16, 36, 3200}, {12, 70, 1100}}
+		{64, 256, 784}, {32, 128, 1600}, {24, 200, 1000}, {30, 300, 2100}, {16, 36, 3200}, {12, 70, 1100}, {64, 256, 256}, {40, 150, 200}}
 	if testing.Short() {
 		shapes = [][3]int{{150, 170, 300}, {1, 2000, 300}, {1000, 1, 300}, {6, 1100, 300}, {32, 128, 1600}, {24, 200, 1000}, {16, 36, 3200}}
 	}
