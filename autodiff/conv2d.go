@@ -116,53 +116,70 @@ func im2col(cols, x []float32, g convGeom) {
 }
 
 // im2colSameWidth is im2col for stride 1 when the output is as wide as the input (KW = 2p+1,
-// "same" padding across): then the valid output rows of kernel offset (i, j) read one
-// contiguous run of the input plane shifted by j − p, so each (row, image) is one copy, after
-// which the p − j (or j − p) columns that the shift wrapped from the neighbouring line are
-// zeroed, along with the rows that fall in the padding.
+// "same" padding across), one image at a time through im2colSameWidthImage.
 func im2colSameWidth(cols, x []float32, g convGeom) {
-	p, w := g.oh*g.ow, g.w
+	p, chw := g.oh*g.ow, g.c*g.h*g.w
 	np := g.n * p
+	for n := range g.n {
+		im2colSameWidthImage(cols[n*p:], np, x[n*chw:(n+1)*chw], g)
+	}
+}
+
+// im2colSameWidthImage fills, for one image x (C, H, W) of im2colSameWidth's geometry, the
+// OH·OW columns starting at cols[0] of the C·KH·KW rows spaced ld apart. The valid output rows
+// of kernel offset (i, j) read one contiguous run of the input plane shifted by j − p, so each
+// row is one copy, after which the columns that the shift wrapped from the neighbouring line
+// are zeroed, along with the rows that fall in the padding. The work per row is a handful of
+// bulk copies and clears, which is what makes the small images of reinforcement-learning
+// encoders cheap to unfold.
+func im2colSameWidthImage(cols []float32, ld int, x []float32, g convGeom) {
+	w, hw, p := g.w, g.h*g.w, g.oh*g.ow
+	row := 0
 	for c := range g.c {
+		plane := x[c*hw : (c+1)*hw]
 		for i := range g.kh {
 			// Output rows [r0, r1) read input rows r0+i−p … r1−1+i−p.
 			r0, r1 := max(0, g.p-i), min(g.oh, g.h+g.p-i)
 			for j := range g.kw {
-				row := cols[((c*g.kh+i)*g.kw+j)*np:][:np]
+				out := cols[row*ld : row*ld+p]
+				row++
+				if r1 <= r0 {
+					clear(out)
+					continue
+				}
+				lo, hi := r0*w, r1*w // output span; input span is shifted by (i−p)·w + d
+				clear(out[:lo])
+				clear(out[hi:])
 				d := j - g.p
-				for n := range g.n {
-					out := row[n*p:][:p]
-					if r1 <= r0 {
-						clear(out)
-						continue
+				src := lo + (i-g.p)*w + d
+				// The first (d < 0) or last (d > 0) elements of the span would read outside
+				// the plane; they are wrapped columns, zeroed below.
+				a, b := lo, hi
+				if src < 0 {
+					a -= src
+				}
+				if end := src + (hi - lo); end > hw {
+					b -= end - hw
+				}
+				copy(out[a:b], plane[src+(a-lo):])
+				// Zero the wrapped columns: [0, −d) or [w−d, w) of each valid row. A single
+				// column (3-wide kernels) is stored directly rather than cleared as a range.
+				switch {
+				case d == -1:
+					for r := lo; r < hi; r += w {
+						out[r] = 0
 					}
-					plane := x[(n*g.c+c)*g.h*w:][:g.h*w]
-					clear(out[:r0*w])
-					clear(out[r1*w:])
-					lo, hi := r0*w, r1*w // output span; input span is shifted by (i−p)·w + d
-					src := lo + (i-g.p)*w + d
-					// The first (d < 0) or last (d > 0) elements of the span would read outside
-					// the plane; they are wrapped columns, zeroed below.
-					a, b := lo, hi
-					if src < 0 {
-						a -= src
+				case d == 1:
+					for r := lo + w - 1; r < hi; r += w {
+						out[r] = 0
 					}
-					if end := src + (hi - lo); end > len(plane) {
-						b -= end - len(plane)
+				case d < 0:
+					for r := lo; r < hi; r += w {
+						clear(out[r : r-d])
 					}
-					copy(out[a:b], plane[src+(a-lo):])
-					if d != 0 {
-						// Zero the wrapped columns: [0, −d) or [w−d, w) of each valid row.
-						first, k := 0, -d
-						if d > 0 {
-							first, k = w-d, d
-						}
-						for r := r0; r < r1; r++ {
-							line := out[r*w+first:][:k]
-							for t := range line {
-								line[t] = 0
-							}
-						}
+				case d > 0:
+					for r := lo + w - d; r < hi; r += w {
+						clear(out[r : r+d])
 					}
 				}
 			}
