@@ -10,7 +10,8 @@ import (
 // plus the bias b (O), which may be nil, with the given stride and zero padding on both
 // spatial axes. The result is (N, O, OH, OW) with OH = (H + 2·padding − KH)/stride + 1, and
 // likewise OW. It runs as one matrix product over an im2col buffer, which the tape keeps for
-// the backward pass.
+// the backward pass (with a row of ones appended when there is a bias, so that the backward
+// product yields the bias gradient along with the filters').
 func (tp *Tape) Conv2D(x, w, b *Var, stride, padding int) *Var {
 	xs, ws := x.Value.Shape(), w.Value.Shape()
 	if len(xs) != 4 || len(ws) != 4 || xs[1] != ws[1] || stride < 1 || padding < 0 ||
@@ -26,27 +27,34 @@ func (tp *Tape) Conv2D(x, w, b *Var, stride, padding int) *Var {
 	rec := tp.recording(x.RequiresGrad || w.RequiresGrad || (b != nil && b.RequiresGrad))
 	out := tp.newVar(tp.buf(g.n, g.o, g.oh, g.ow), rec)
 	ckk, np := g.c*g.kh*g.kw, g.n*g.oh*g.ow
-	cols := tp.buf(ckk, np)
-	im2col(cols.Data(), x.Value.Data(), g)
-	tmp := tp.buf(g.o, np)
-	tensor.Gemm(false, false, g.o, np, ckk, 1, w.Value.Data(), ckk, cols.Data(), np, 0, tmp.Data(), np)
-	var bv []float32
-	if b != nil {
-		bv = b.Value.Data()
+	rows := ckk
+	if rec && b != nil {
+		rows++ // a row of ones, for the bias gradient
 	}
-	// (O, N·P) → (N, O, P), adding the bias.
-	p := g.oh * g.ow
-	y, t := out.Value.Data(), tmp.Data()
-	for o := range g.o {
-		var bias float32
-		if bv != nil {
-			bias = bv[o]
+	cols := tp.buf(rows, np)
+	im2col(cols.Data(), x.Value.Data(), g)
+	if rows > ckk {
+		fill(cols.Data()[ckk*np:], 1)
+	}
+	// tmp (O, N·P) = W·cols, on top of the bias when there is one, so that each element is
+	// rounded as (Σ w·x) + b.
+	tmp := tp.buf(g.o, np)
+	t := tmp.Data()
+	var beta float32
+	if b != nil {
+		bv := b.Value.Data()
+		for o := range g.o {
+			fill(t[o*np:(o+1)*np], bv[o])
 		}
+		beta = 1
+	}
+	tensor.Gemm(false, false, g.o, np, ckk, 1, w.Value.Data(), ckk, cols.Data(), np, beta, t, np)
+	// (O, N·P) → (N, O, P).
+	p := g.oh * g.ow
+	y := out.Value.Data()
+	for o := range g.o {
 		for n := range g.n {
-			src, dst := t[o*np+n*p:o*np+(n+1)*p], y[(n*g.o+o)*p:(n*g.o+o+1)*p]
-			for i, v := range src {
-				dst[i] = v + bias
-			}
+			copy(y[(n*g.o+o)*p:(n*g.o+o+1)*p], t[o*np+n*p:])
 		}
 	}
 	if rec {
@@ -237,7 +245,10 @@ func col2im(dx, cols []float32, g convGeom) {
 }
 
 // conv2DBackward: with G the output gradient rearranged to (O, N·P),
-// dW += G·colsᵀ, db += Σ G, dcols = Wᵀ·G, dx += col2im(dcols).
+// dW += G·colsᵀ, db += Σ G, dcols = Wᵀ·G, dx += col2im(dcols). When the forward pass appended
+// a row of ones to cols (a bias), db comes out of the same product as the last column of
+// [dW | db] = G·[cols; 1]ᵀ, which is far cheaper than summing G's long rows one element at a
+// time.
 func conv2DBackward(tp *Tape, r *record) {
 	xs, ws := r.a.Value.Shape(), r.b.Value.Shape()
 	g := convGeom{n: xs[0], c: xs[1], h: xs[2], w: xs[3], o: ws[0], kh: ws[2], kw: ws[3], s: r.i[0], p: r.i[1]}
@@ -253,21 +264,41 @@ func conv2DBackward(tp *Tape, r *record) {
 			copy(G[o*np+n*p:o*np+(n+1)*p], dy[(n*g.o+o)*p:(n*g.o+o+1)*p])
 		}
 	}
-	if dw := tp.grad(r.b); dw != nil {
-		tensor.Gemm(false, true, g.o, ckk, np, 1, G, np, r.t0.Data(), np, 1, dw, ckk)
-	}
-	if db := tp.grad(r.c); db != nil {
+	cols := r.t0.Data()
+	dw, db := tp.grad(r.b), tp.grad(r.c)
+	if db != nil {
+		// cols holds the row of ones (the forward pass adds it whenever there is a bias).
+		k := ckk + 1
+		acc := tp.buf(g.o, k).Data()
+		tensor.Gemm(false, true, g.o, k, np, 1, G, np, cols, np, 0, acc, k)
 		for o := range g.o {
-			var s float32
-			for _, v := range G[o*np : (o+1)*np] {
-				s += v
+			row := acc[o*k : (o+1)*k]
+			if dw != nil {
+				d := dw[o*ckk : (o+1)*ckk]
+				for i, v := range row[:ckk] {
+					d[i] += v
+				}
 			}
-			db[o] += s
+			db[o] += row[ckk]
 		}
+	} else if dw != nil {
+		tensor.Gemm(false, true, g.o, ckk, np, 1, G, np, cols, np, 1, dw, ckk)
 	}
 	if dx := tp.grad(r.a); dx != nil {
 		dcols := tp.buf(ckk, np)
 		tensor.Gemm(true, false, ckk, np, g.o, 1, r.b.Value.Data(), ckk, G, np, 0, dcols.Data(), np)
 		col2im(dx, dcols.Data(), g)
+	}
+}
+
+// fill sets every element of s to v, doubling a filled prefix with bulk copies so that long
+// rows cost a few copies rather than one store per element.
+func fill(s []float32, v float32) {
+	head := s[:min(len(s), 32)]
+	for i := range head {
+		head[i] = v
+	}
+	for k := len(head); k < len(s); k *= 2 {
+		copy(s[k:], s[:k])
 	}
 }
