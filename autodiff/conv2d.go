@@ -10,8 +10,9 @@ import (
 // plus the bias b (O), which may be nil, with the given stride and zero padding on both
 // spatial axes. The result is (N, O, OH, OW) with OH = (H + 2·padding − KH)/stride + 1, and
 // likewise OW. It runs as one matrix product over an im2col buffer, which the tape keeps for
-// the backward pass (with a row of ones appended when there is a bias, so that the backward
-// product yields the bias gradient along with the filters').
+// the backward pass. With a bias the buffer gets a row of ones and the product runs with
+// [W | b], which adds the bias inside the product rather than in a pass of its own and lets the
+// backward product yield the bias gradient along with the filters'.
 func (tp *Tape) Conv2D(x, w, b *Var, stride, padding int) *Var {
 	xs, ws := x.Value.Shape(), w.Value.Shape()
 	if len(xs) != 4 || len(ws) != 4 || xs[1] != ws[1] || stride < 1 || padding < 0 ||
@@ -28,27 +29,27 @@ func (tp *Tape) Conv2D(x, w, b *Var, stride, padding int) *Var {
 	out := tp.newVar(tp.buf(g.n, g.o, g.oh, g.ow), rec)
 	ckk, np := g.c*g.kh*g.kw, g.n*g.oh*g.ow
 	rows := ckk
-	if rec && b != nil {
-		rows++ // a row of ones, for the bias gradient
+	if b != nil {
+		rows++ // a row of ones, which the bias multiplies
 	}
 	cols := tp.buf(rows, np)
 	im2col(cols.Data(), x.Value.Data(), g)
-	if rows > ckk {
-		fill(cols.Data()[ckk*np:], 1)
-	}
-	// tmp (O, N·P) = W·cols, on top of the bias when there is one, so that each element is
-	// rounded as (Σ w·x) + b.
-	tmp := tp.buf(g.o, np)
-	t := tmp.Data()
-	var beta float32
+	wd := w.Value.Data()
 	if b != nil {
+		fill(cols.Data()[ckk*np:], 1)
+		// [W | b] (O, C·KH·KW + 1).
+		wb := tp.buf(g.o, rows).Data()
 		bv := b.Value.Data()
 		for o := range g.o {
-			fill(t[o*np:(o+1)*np], bv[o])
+			copy(wb[o*rows:o*rows+ckk], wd[o*ckk:])
+			wb[o*rows+ckk] = bv[o]
 		}
-		beta = 1
+		wd = wb
 	}
-	tensor.Gemm(false, false, g.o, np, ckk, 1, w.Value.Data(), ckk, cols.Data(), np, beta, t, np)
+	// tmp (O, N·P) = [W | b]·[cols; 1].
+	tmp := tp.buf(g.o, np)
+	t := tmp.Data()
+	tensor.Gemm(false, false, g.o, np, rows, 1, wd, rows, cols.Data(), np, 0, t, np)
 	// (O, N·P) → (N, O, P).
 	p := g.oh * g.ow
 	y := out.Value.Data()
@@ -65,6 +66,7 @@ func (tp *Tape) Conv2D(x, w, b *Var, stride, padding int) *Var {
 	return out
 }
 
+// biasShape returns the shape of the bias b for error messages, nil when there is none.
 func biasShape(b *Var) []int {
 	if b == nil {
 		return nil
@@ -245,8 +247,8 @@ func col2im(dx, cols []float32, g convGeom) {
 }
 
 // conv2DBackward: with G the output gradient rearranged to (O, N·P),
-// dW += G·colsᵀ, db += Σ G, dcols = Wᵀ·G, dx += col2im(dcols). When the forward pass appended
-// a row of ones to cols (a bias), db comes out of the same product as the last column of
+// dW += G·colsᵀ, db += Σ G, dcols = Wᵀ·G, dx += col2im(dcols). With a bias the forward pass
+// appended a row of ones to cols, so db comes out of the same product as the last column of
 // [dW | db] = G·[cols; 1]ᵀ, which is far cheaper than summing G's long rows one element at a
 // time.
 func conv2DBackward(tp *Tape, r *record) {
