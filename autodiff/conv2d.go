@@ -246,11 +246,13 @@ func col2im(dx, cols []float32, g convGeom) {
 	}
 }
 
-// conv2DBackward: with G the output gradient rearranged to (O, N·P),
-// dW += G·colsᵀ, db += Σ G, dcols = Wᵀ·G, dx += col2im(dcols). With a bias the forward pass
-// appended a row of ones to cols, so db comes out of the same product as the last column of
-// [dW | db] = G·[cols; 1]ᵀ, which is far cheaper than summing G's long rows one element at a
-// time.
+// conv2DBackward computes dW += Σ_n dy[n]·cols[n]ᵀ and db += Σ dy, with dy[n] (O, P) the
+// output gradient of image n read in place and cols[n] its columns of the im2col matrix, one
+// product per image accumulated in [dW | db] storage of the tape's. With a bias the forward
+// pass appended a row of ones to cols, so db comes out of the same products as the last column
+// of [dW | db] = dy[n]·[cols[n]; 1]ᵀ, which is far cheaper than summing dy's rows one element
+// at a time. For x it rearranges dy to G (O, N·P) and computes dcols = Wᵀ·G and
+// dx += col2im(dcols).
 func conv2DBackward(tp *Tape, r *record) {
 	xs, ws := r.a.Value.Shape(), r.b.Value.Shape()
 	g := convGeom{n: xs[0], c: xs[1], h: xs[2], w: xs[3], o: ws[0], kh: ws[2], kw: ws[3], s: r.i[0], p: r.i[1]}
@@ -259,20 +261,22 @@ func conv2DBackward(tp *Tape, r *record) {
 	ckk, p := g.c*g.kh*g.kw, g.oh*g.ow
 	np := g.n * p
 	dy := r.out.Grad.Data()
-	gt := tp.buf(g.o, np)
-	G := gt.Data()
-	for n := range g.n {
-		for o := range g.o {
-			copy(G[o*np+n*p:o*np+(n+1)*p], dy[(n*g.o+o)*p:(n*g.o+o+1)*p])
-		}
-	}
+	op := g.o * p
 	cols := r.t0.Data()
 	dw, db := tp.grad(r.b), tp.grad(r.c)
-	if db != nil {
-		// cols holds the row of ones (the forward pass adds it whenever there is a bias).
-		k := ckk + 1
+	if dw != nil || db != nil {
+		k := ckk
+		if db != nil {
+			k++
+		}
 		acc := tp.buf(g.o, k).Data()
-		tensor.Gemm(false, true, g.o, k, np, 1, G, np, cols, np, 0, acc, k)
+		for n := range g.n {
+			var beta float32
+			if n > 0 {
+				beta = 1
+			}
+			tensor.Gemm(false, true, g.o, k, p, 1, dy[n*op:(n+1)*op], p, cols[n*p:], np, beta, acc, k)
+		}
 		for o := range g.o {
 			row := acc[o*k : (o+1)*k]
 			if dw != nil {
@@ -281,12 +285,18 @@ func conv2DBackward(tp *Tape, r *record) {
 					d[i] += v
 				}
 			}
-			db[o] += row[ckk]
+			if db != nil {
+				db[o] += row[ckk]
+			}
 		}
-	} else if dw != nil {
-		tensor.Gemm(false, true, g.o, ckk, np, 1, G, np, cols, np, 1, dw, ckk)
 	}
 	if dx := tp.grad(r.a); dx != nil {
+		G := tp.buf(g.o, np).Data()
+		for n := range g.n {
+			for o := range g.o {
+				copy(G[o*np+n*p:o*np+(n+1)*p], dy[(n*g.o+o)*p:(n*g.o+o+1)*p])
+			}
+		}
 		dcols := tp.buf(ckk, np)
 		tensor.Gemm(true, false, ckk, np, g.o, 1, r.b.Value.Data(), ckk, G, np, 0, dcols.Data(), np)
 		col2im(dx, dcols.Data(), g)
