@@ -126,40 +126,27 @@ func im2col(cols, x []float32, g convGeom) {
 }
 
 // im2colSameWidth is im2col for stride 1 when the output is as wide as the input (KW = 2p+1,
-// "same" padding across), one image at a time through im2colSameWidthImage.
+// "same" padding across): then the valid output rows of kernel offset (i, j) read one
+// contiguous run of the input plane shifted by j − p, so each (row, image) is one copy, after
+// which the columns that the shift wrapped from the neighbouring line are zeroed, along with
+// the rows that fall in the padding. The spans depend only on (i, j), so they are worked out
+// once per row of cols, which is then written image after image in order.
 func im2colSameWidth(cols, x []float32, g convGeom) {
-	p, chw := g.oh*g.ow, g.c*g.h*g.w
-	np := g.n * p
-	for n := range g.n {
-		im2colSameWidthImage(cols[n*p:], np, x[n*chw:(n+1)*chw], g)
-	}
-}
-
-// im2colSameWidthImage fills, for one image x (C, H, W) of im2colSameWidth's geometry, the
-// OH·OW columns starting at cols[0] of the C·KH·KW rows spaced ld apart. The valid output rows
-// of kernel offset (i, j) read one contiguous run of the input plane shifted by j − p, so each
-// row is one copy, after which the columns that the shift wrapped from the neighbouring line
-// are zeroed, along with the rows that fall in the padding. The work per row is a handful of
-// bulk copies and clears, which is what makes the small images of reinforcement-learning
-// encoders cheap to unfold.
-func im2colSameWidthImage(cols []float32, ld int, x []float32, g convGeom) {
 	w, hw, p := g.w, g.h*g.w, g.oh*g.ow
+	np, chw := g.n*p, g.c*hw
 	row := 0
 	for c := range g.c {
-		plane := x[c*hw : (c+1)*hw]
 		for i := range g.kh {
 			// Output rows [r0, r1) read input rows r0+i−p … r1−1+i−p.
 			r0, r1 := max(0, g.p-i), min(g.oh, g.h+g.p-i)
 			for j := range g.kw {
-				out := cols[row*ld : row*ld+p]
+				dst := cols[row*np : (row+1)*np]
 				row++
 				if r1 <= r0 {
-					clear(out)
+					clear(dst)
 					continue
 				}
 				lo, hi := r0*w, r1*w // output span; input span is shifted by (i−p)·w + d
-				clear(out[:lo])
-				clear(out[hi:])
 				d := j - g.p
 				src := lo + (i-g.p)*w + d
 				// The first (d < 0) or last (d > 0) elements of the span would read outside
@@ -171,25 +158,36 @@ func im2colSameWidthImage(cols []float32, ld int, x []float32, g convGeom) {
 				if end := src + (hi - lo); end > hw {
 					b -= end - hw
 				}
-				copy(out[a:b], plane[src+(a-lo):])
-				// Zero the wrapped columns: [0, −d) or [w−d, w) of each valid row. A single
-				// column (3-wide kernels) is stored directly rather than cleared as a range.
-				switch {
-				case d == -1:
-					for r := lo; r < hi; r += w {
-						out[r] = 0
+				off := c*hw + src + (a - lo) // first input element read, in image 0
+				for n := range g.n {
+					out := dst[n*p : (n+1)*p]
+					if lo > 0 {
+						clear(out[:lo])
 					}
-				case d == 1:
-					for r := lo + w - 1; r < hi; r += w {
-						out[r] = 0
+					if hi < p {
+						clear(out[hi:])
 					}
-				case d < 0:
-					for r := lo; r < hi; r += w {
-						clear(out[r : r-d])
-					}
-				case d > 0:
-					for r := lo + w - d; r < hi; r += w {
-						clear(out[r : r+d])
+					copy(out[a:b], x[n*chw+off:])
+					// Zero the wrapped columns: [0, −d) or [w−d, w) of each valid row. A
+					// single column (3-wide kernels) is stored directly rather than cleared as
+					// a range.
+					switch {
+					case d == -1:
+						for r := lo; r < hi; r += w {
+							out[r] = 0
+						}
+					case d == 1:
+						for r := lo + w - 1; r < hi; r += w {
+							out[r] = 0
+						}
+					case d < 0:
+						for r := lo; r < hi; r += w {
+							clear(out[r : r-d])
+						}
+					case d > 0:
+						for r := lo + w - d; r < hi; r += w {
+							clear(out[r : r+d])
+						}
 					}
 				}
 			}
