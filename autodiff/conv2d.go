@@ -245,11 +245,12 @@ func col2im(dx, cols []float32, g convGeom) {
 }
 
 // conv2DBackward computes dW += Σ_n dy[n]·cols[n]ᵀ and db += Σ dy, with dy[n] (O, P) the
-// output gradient of image n read in place and cols[n] its columns of the im2col matrix, one
-// product per image accumulated in [dW | db] storage of the tape's. With a bias the forward
-// pass appended a row of ones to cols, so db comes out of the same products as the last column
-// of [dW | db] = dy[n]·[cols[n]; 1]ᵀ, which is far cheaper than summing dy's rows one element
-// at a time. For x it rearranges dy to G (O, N·P) and computes dcols = Wᵀ·G and
+// output gradient of image n and cols[n] its columns of the im2col matrix, accumulated in
+// [dW | db] storage of the tape's: one product per image reading dy in place when images have
+// at least convPerImageMinPixels outputs, else one product over G (O, N·P), dy rearranged.
+// With a bias the forward pass appended a row of ones to cols, so db comes out of the same
+// products as the last column of [dW | db] = dy[n]·[cols[n]; 1]ᵀ, which is far cheaper than
+// summing dy's rows one element at a time. For x it computes dcols = Wᵀ·G and
 // dx += col2im(dcols).
 func conv2DBackward(tp *Tape, r *record) {
 	xs, ws := r.a.Value.Shape(), r.b.Value.Shape()
@@ -261,19 +262,34 @@ func conv2DBackward(tp *Tape, r *record) {
 	dy := r.out.Grad.Data()
 	op := g.o * p
 	cols := r.t0.Data()
-	dw, db := tp.grad(r.b), tp.grad(r.c)
+	dw, db, dx := tp.grad(r.b), tp.grad(r.c), tp.grad(r.a)
+	perImage := p >= convPerImageMinPixels
+	var G []float32
+	if dx != nil || !perImage {
+		// G (O, N·P): dy rearranged.
+		G = tp.buf(g.o, np).Data()
+		for n := range g.n {
+			for o := range g.o {
+				copy(G[o*np+n*p:o*np+(n+1)*p], dy[(n*g.o+o)*p:(n*g.o+o+1)*p])
+			}
+		}
+	}
 	if dw != nil || db != nil {
 		k := ckk
 		if db != nil {
 			k++
 		}
 		acc := tp.buf(g.o, k).Data()
-		for n := range g.n {
-			var beta float32
-			if n > 0 {
-				beta = 1
+		if perImage {
+			for n := range g.n {
+				var beta float32
+				if n > 0 {
+					beta = 1
+				}
+				tensor.Gemm(false, true, g.o, k, p, 1, dy[n*op:(n+1)*op], p, cols[n*p:], np, beta, acc, k)
 			}
-			tensor.Gemm(false, true, g.o, k, p, 1, dy[n*op:(n+1)*op], p, cols[n*p:], np, beta, acc, k)
+		} else {
+			tensor.Gemm(false, true, g.o, k, np, 1, G, np, cols, np, 0, acc, k)
 		}
 		for o := range g.o {
 			row := acc[o*k : (o+1)*k]
@@ -288,18 +304,18 @@ func conv2DBackward(tp *Tape, r *record) {
 			}
 		}
 	}
-	if dx := tp.grad(r.a); dx != nil {
-		G := tp.buf(g.o, np).Data()
-		for n := range g.n {
-			for o := range g.o {
-				copy(G[o*np+n*p:o*np+(n+1)*p], dy[(n*g.o+o)*p:(n*g.o+o+1)*p])
-			}
-		}
+	if dx != nil {
 		dcols := tp.buf(ckk, np)
 		tensor.Gemm(true, false, ckk, np, g.o, 1, r.b.Value.Data(), ckk, G, np, 0, dcols.Data(), np)
 		col2im(dx, dcols.Data(), g)
 	}
 }
+
+// convPerImageMinPixels is the least number of output pixels per image for which
+// conv2DBackward takes the filter gradient one image at a time, reading the output gradient in
+// place: below it the products are too small to pay for their calls, and one product over the
+// rearranged gradient of the whole batch is cheaper.
+const convPerImageMinPixels = 64
 
 // fill sets every element of s to v, doubling a filled prefix with bulk copies so that long
 // rows cost a few copies rather than one store per element.

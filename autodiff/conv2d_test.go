@@ -111,9 +111,10 @@ func naiveConv2D(x, w, b, dy []float32, g convGeom) (y, dx, dw, db []float64) {
 }
 
 // TestConv2DAgainstNaive checks Conv2D and its backward pass against naiveConv2D on batches
-// large enough for the per-chunk bookkeeping to matter: the DQN encoder's geometry, with and
-// without a bias and with x requiring a gradient or not, strides 2 and 3, non-square inputs
-// and kernels, and paddings wider than the kernel's reach.
+// of several images: the DQN encoder's geometry, with and without a bias and with x requiring
+// a gradient or not, strides 2 and 3, non-square inputs and kernels, and paddings wider than
+// the kernel's reach; images with fewer and with more than convPerImageMinPixels outputs, for
+// both ways of taking the filter gradient.
 func TestConv2DAgainstNaive(t *testing.T) {
 	rng := newRNG(41)
 	for _, c := range []struct {
