@@ -33,10 +33,8 @@ func (tp *Tape) Conv2D(x, w, b *Var, stride, padding int) *Var {
 		rows++ // a row of ones, which the bias multiplies
 	}
 	cols := tp.buf(rows, np)
-	im2col(cols.Data(), x.Value.Data(), g)
 	wd := w.Value.Data()
 	if b != nil {
-		fill(cols.Data()[ckk*np:], 1)
 		// [W | b] (O, C·KH·KW + 1).
 		wb := tp.buf(g.o, rows).Data()
 		bv := b.Value.Data()
@@ -46,18 +44,16 @@ func (tp *Tape) Conv2D(x, w, b *Var, stride, padding int) *Var {
 		}
 		wd = wb
 	}
+	cw := tp.convWork()
+	cw.g, cw.x, cw.cols, cw.bias = g, x.Value.Data(), cols.Data(), b != nil
+	tensor.Parallel(g.n, cw.grain(rows), cw.unfold)
 	// tmp (O, N·P) = [W | b]·[cols; 1].
 	tmp := tp.buf(g.o, np)
-	t := tmp.Data()
-	tensor.Gemm(false, false, g.o, np, rows, 1, wd, rows, cols.Data(), np, 0, t, np)
+	tensor.Gemm(false, false, g.o, np, rows, 1, wd, rows, cols.Data(), np, 0, tmp.Data(), np)
 	// (O, N·P) → (N, O, P).
-	p := g.oh * g.ow
-	y := out.Value.Data()
-	for o := range g.o {
-		for n := range g.n {
-			copy(y[(n*g.o+o)*p:(n*g.o+o+1)*p], t[o*np+n*p:])
-		}
-	}
+	cw.t, cw.y = tmp.Data(), out.Value.Data()
+	tensor.Parallel(g.n, cw.grain(g.o), cw.scatter)
+	cw.release()
 	if rec {
 		r := record{op: opConv2D, out: out, a: x, b: w, c: b, t0: cols}
 		r.i = [6]int{stride, padding}
@@ -84,11 +80,12 @@ type convGeom struct {
 	n, c, h, w, o, kh, kw, s, p, oh, ow int
 }
 
-// im2col fills cols (C·KH·KW, N·OH·OW) from x (N, C, H, W): row (c, i, j), column (n, oh, ow)
-// holds x[n, c, oh·s − p + i, ow·s − p + j], or 0 in the padding.
-func im2col(cols, x []float32, g convGeom) {
+// im2col fills the columns of images [n0, n1) of cols (C·KH·KW, N·OH·OW) from x (N, C, H, W):
+// row (c, i, j), column (n, oh, ow) holds x[n, c, oh·s − p + i, ow·s − p + j], or 0 in the
+// padding.
+func im2col(cols, x []float32, g convGeom, n0, n1 int) {
 	if g.s == 1 && g.ow == g.w {
-		im2colSameWidth(cols, x, g)
+		im2colSameWidth(cols, x, g, n0, n1)
 		return
 	}
 	np := g.n * g.oh * g.ow
@@ -97,8 +94,8 @@ func im2col(cols, x []float32, g convGeom) {
 			for j := range g.kw {
 				row := cols[((c*g.kh+i)*g.kw+j)*np:][:np]
 				lo, hi := g.validColumns(j)
-				k := 0
-				for n := range g.n {
+				k := n0 * g.oh * g.ow
+				for n := n0; n < n1; n++ {
 					plane := x[(n*g.c+c)*g.h*g.w:][:g.h*g.w]
 					for oh := range g.oh {
 						out := row[k : k+g.ow]
@@ -131,7 +128,7 @@ func im2col(cols, x []float32, g convGeom) {
 // which the columns that the shift wrapped from the neighbouring line are zeroed, along with
 // the rows that fall in the padding. The spans depend only on (i, j), so they are worked out
 // once per row of cols, which is then written image after image in order.
-func im2colSameWidth(cols, x []float32, g convGeom) {
+func im2colSameWidth(cols, x []float32, g convGeom, n0, n1 int) {
 	w, hw, p := g.w, g.h*g.w, g.oh*g.ow
 	np, chw := g.n*p, g.c*hw
 	row := 0
@@ -143,7 +140,7 @@ func im2colSameWidth(cols, x []float32, g convGeom) {
 				dst := cols[row*np : (row+1)*np]
 				row++
 				if r1 <= r0 {
-					clear(dst)
+					clear(dst[n0*p : n1*p])
 					continue
 				}
 				lo, hi := r0*w, r1*w // output span; input span is shifted by (i−p)·w + d
@@ -159,7 +156,7 @@ func im2colSameWidth(cols, x []float32, g convGeom) {
 					b -= end - hw
 				}
 				off := c*hw + src + (a - lo) // first input element read, in image 0
-				for n := range g.n {
+				for n := n0; n < n1; n++ {
 					out := dst[n*p : (n+1)*p]
 					if lo > 0 {
 						clear(out[:lo])
@@ -260,7 +257,6 @@ func conv2DBackward(tp *Tape, r *record) {
 	ckk, p := g.c*g.kh*g.kw, g.oh*g.ow
 	np := g.n * p
 	dy := r.out.Grad.Data()
-	op := g.o * p
 	cols := r.t0.Data()
 	dw, db, dx := tp.grad(r.b), tp.grad(r.c), tp.grad(r.a)
 	perImage := p >= convPerImageMinPixels
@@ -279,16 +275,22 @@ func conv2DBackward(tp *Tape, r *record) {
 		if db != nil {
 			k++
 		}
-		acc := tp.buf(g.o, k).Data()
+		var acc []float32
 		if perImage {
-			for n := range g.n {
-				var beta float32
-				if n > 0 {
-					beta = 1
-				}
-				tensor.Gemm(false, true, g.o, k, p, 1, dy[n*op:(n+1)*op], p, cols[n*p:], np, beta, acc, k)
+			// Groups of images accumulate their own partial [dW | db] at once, added below
+			// in group order.
+			groups := (g.n + convGradGroup - 1) / convGradGroup
+			parts := tp.buf(groups, g.o, k).Data()
+			cw := tp.convWork()
+			cw.g, cw.cols, cw.dy, cw.acc, cw.k = g, cols, dy, parts, k
+			tensor.Parallel(groups, 1, cw.filterGrad)
+			cw.release()
+			acc = parts[:g.o*k]
+			for grp := 1; grp < groups; grp++ {
+				tensor.Axpy(1, parts[grp*g.o*k:(grp+1)*g.o*k], acc)
 			}
 		} else {
+			acc = tp.buf(g.o, k).Data()
 			tensor.Gemm(false, true, g.o, k, np, 1, G, np, cols, np, 0, acc, k)
 		}
 		for o := range g.o {

@@ -61,7 +61,7 @@ func TestIm2col(t *testing.T) {
 			for i := range got {
 				got[i] = 99 // every element must be written
 			}
-			im2col(got, x, g)
+			im2col(got, x, g, 0, g.n)
 			for i := range want {
 				if got[i] != want[i] {
 					t.Fatalf("element %d: %v, want %v", i, got[i], want[i])

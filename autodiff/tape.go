@@ -48,6 +48,8 @@ type Tape struct {
 	capturing bool
 	captured  []Captured
 
+	conv *convWork // scratch of Conv2D's parallel loops, made on first use
+
 	// leafGrads, when set, holds this tape's own gradient storage for its leaves (a
 	// DataParallel replica's parameters); a leaf outside it is then a misuse.
 	leafGrads map[*Var]*tensor.Tensor
