@@ -139,16 +139,19 @@ const (
 )
 
 // gemmKBlock returns the size of the k blocks of a product: the fewest blocks of at most kc,
-// except that an untransposed B of more than kc/2 and at most kc rows (the weight of a hidden
-// layer, 256×256) is cut into two blocks, so that the product can split its k blocks between two
-// goroutines (gemmSplitsK) like a taller weight. The size depends only on k and the layout of B,
-// never on m or on the number of goroutines, so neither do the results (a row of C has the same
-// bits on the small-m path and the packed path).
+// except that an untransposed B of more than kc/2 rows (a layer's weight) takes an even number of
+// blocks, so that a product that splits its k blocks between two goroutines (gemmSplitsK) gives
+// each the same number of rows of B: a 256×256 weight two blocks of 128 rows, a 1600-row one
+// eight of 200 rather than seven of 229. The size depends only on k and the layout of B, never
+// on m or on the number of goroutines, so neither do the results (a row of C has the same bits
+// on the small-m path and the packed path).
 func gemmKBlock(g *gemmKernel, k int, transB bool) int {
-	if !transB && k > g.kc/2 && k <= g.kc {
-		return (k + 1) / 2
+	if transB || k <= g.kc/2 {
+		return gemmBlockSize(k, g.kc, 1)
 	}
-	return gemmBlockSize(k, g.kc, 1)
+	blocks := (k + g.kc - 1) / g.kc
+	blocks += blocks % 2
+	return (k + blocks - 1) / blocks
 }
 
 // packedPart computes the part-th of parts slices of C: a range of its rows or columns, or, when
