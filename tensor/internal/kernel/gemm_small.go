@@ -35,8 +35,9 @@ const (
 // is zero), each sum taken in order of p (k ≥ 1), the write-back rounded as gemmWriteBack.
 type gemmSmallNFunc func(k, rows int, a []float32, lda int, b []float32, ldb int, c []float32, ldc, cols int, alpha, beta float32)
 
-// gemmSmall handles 2 ≤ m ≤ gemmSmallMaxM when the path has small-m kernels.
-func gemmSmall(g *gemmKernel, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+// gemmSmall handles 2 ≤ m ≤ gemmSmallMaxM when the path has small-m kernels, with k blocks of
+// kc (see gemmKBlock).
+func gemmSmall(g *gemmKernel, transA, transB bool, m, n, k, kc int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	var buf *gemvBuf
 	if transA {
 		// Gather op(A) into rows (it is small: m×k).
@@ -56,7 +57,7 @@ func gemmSmall(g *gemmKernel, transA, transB bool, m, n, k int, alpha float32, a
 	job := getGemmJob()
 	job.args = gemmArgs{
 		g: g, transB: transB, m: m, n: n, k: k, alpha: alpha, beta: beta,
-		a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc,
+		a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc, kc: kc,
 	}
 	units := (n + gemmSmallCols - 1) / gemmSmallCols
 	w := 1
@@ -66,7 +67,6 @@ func gemmSmall(g *gemmKernel, transA, transB bool, m, n, k int, alpha float32, a
 	job.kind, job.parts, job.tiles, job.splitK = gemmJobSmall, w, units, false
 	// A product too narrow to split by columns over every goroutine (the filter gradient of a
 	// small convolution: 16×36 from k = 3200) splits its k blocks instead, as gemmPacked does.
-	kc := gemmKBlock(g, k, transB)
 	if kBlocks := (k + kc - 1) / kc; w < procs() && kBlocks > 1 && m*n*k >= gemmParallelWork && m*n <= gemmSplitKMaxC {
 		job.splitK, job.tiles = true, kBlocks
 		job.parts = min(procs(), kBlocks, gemmMaxParts)
@@ -88,7 +88,7 @@ func gemmSmall(g *gemmKernel, transA, transB bool, m, n, k int, alpha float32, a
 func (j *gemmJob) smallPart(part int) {
 	p := &j.args
 	if j.splitK {
-		kc := gemmKBlock(p.g, p.k, p.transB)
+		kc := p.kc
 		lo, hi := part*j.tiles/j.parts, (part+1)*j.tiles/j.parts
 		if part == 0 {
 			p.small(0, p.n, 0, min(hi*kc, p.k), p.c, p.ldc, p.beta)
@@ -112,7 +112,7 @@ func (j *gemmJob) smallPart(part int) {
 func (p *gemmArgs) small(lo, hi, k0, k1 int, c []float32, ldc int, beta0 float32) {
 	g, m, k := p.g, p.m, p.k
 	a, lda := p.a, p.lda
-	kc := gemmKBlock(g, k, p.transB)
+	kc := p.kc
 	if !p.transB && !g.smallPackB {
 		for j := lo; j < hi; j += gemmSmallCols {
 			cols := min(gemmSmallCols, hi-j)

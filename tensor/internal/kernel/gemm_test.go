@@ -220,7 +220,7 @@ func TestGemmSmallM(t *testing.T) {
 func TestGemmRowsIndependentOfM(t *testing.T) {
 	gemmForEachPath(t, func(t *testing.T) {
 		rng := rand.New(rand.NewPCG(11, 12))
-		for _, s := range [][2]int{{100, 37}, {257, 300}, {65, 600}, {1000, 129}} {
+		for _, s := range [][2]int{{100, 37}, {257, 300}, {65, 600}, {1000, 129}, {10, 256}, {6, 600}, {16, 33}} {
 			n, k := s[0], s[1]
 			for tr := range 4 {
 				big := gemmCase{transA: tr%2 == 1, transB: tr/2 == 1, m: 40, n: n, k: k, padA: 1, padB: 2, padC: 1, alpha: 0.7, beta: 0.3}
@@ -287,6 +287,20 @@ func TestGemmLarge(t *testing.T) {
 	})
 }
 
+// TestGemmNarrow checks products with few columns (the transposed small-m path) against the
+// oracle, for every layout and with beta ≠ 0.
+func TestGemmNarrow(t *testing.T) {
+	gemmForEachPath(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(13, 14))
+		for tr := range 4 {
+			for _, s := range [][3]int{{64, 10, 256}, {256, 10, 64}, {17, 2, 30}, {100, 16, 300}, {33, 7, 1}, {2000, 6, 130}} {
+				checkGemm(t, gemmCase{transA: tr%2 == 1, transB: tr/2 == 1, m: s[0], n: s[1], k: s[2], padA: tr, padB: 1, padC: 2, alpha: 0.5, beta: -1}, rng)
+				checkGemm(t, gemmCase{transA: tr%2 == 1, transB: tr/2 == 1, m: s[0], n: s[1], k: s[2], alpha: 1, beta: 0}, rng)
+			}
+		}
+	})
+}
+
 // TestGemmSplitK checks the products that split their k blocks over goroutines (gemmSplitsK)
 // against the oracle, with two and three goroutines.
 func TestGemmSplitK(t *testing.T) {
@@ -326,7 +340,9 @@ func TestGemmThreadInvariance(t *testing.T) {
 		{8, 3000, 300}, {5, 700, 700}, {16, 129, 2100}, {3, 1000, 257},
 		// k blocks split over goroutines (gemmSplitsK): even and odd block counts, more blocks
 		// than goroutines, partial tiles.
-		{64, 256, 784}, {32, 128, 1600}, {24, 200, 1000}, {30, 300, 2100}, {16, 36, 3200}, {12, 70, 1100}, {64, 256, 256}, {40, 150, 200}}
+		{64, 256, 784}, {32, 128, 1600}, {24, 200, 1000}, {30, 300, 2100}, {16, 36, 3200}, {12, 70, 1100}, {64, 256, 256}, {40, 150, 200},
+		// Narrow products (gemmNarrow), split by their rows when large.
+		{64, 10, 256}, {5000, 12, 300}, {300, 3, 2000}}
 	if testing.Short() {
 		shapes = [][3]int{{150, 170, 300}, {1, 2000, 300}, {1000, 1, 300}, {6, 1100, 300}, {32, 128, 1600}, {24, 200, 1000}, {16, 36, 3200}}
 	}
