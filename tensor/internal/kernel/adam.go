@@ -38,7 +38,9 @@ var adamImpl = [numPaths]func(x, g, m, v []float32, p AdamParams){
 // This is PyTorch's update with the division of √v by √(1−β2ᵗ) replaced by a multiplication
 // by its reciprocal. The assembly paths fuse multiply-adds, so they may differ from the generic
 // path by a few ulps, and they treat subnormal moments as zero when that cannot change the
-// denominator (see adamFlushBits). Large inputs are split over goroutines; every element is
+// denominator (see adamFlushBits). When they do, the AVX-512 path also takes √v and the
+// division from the processor's reciprocal estimates refined by a Newton step, within a few
+// ulps of the step (the exact instructions share one slow divider). Large inputs are split over goroutines; every element is
 // computed the same way whatever the split.
 func Adam(x, g, m, v []float32, p AdamParams) {
 	n := len(x)

@@ -115,3 +115,74 @@ adam5_done:
 	VZEROUPPER
 	MOVQ AX, ret+112(FP)
 	RET
+
+// func adamAVX512Fast(x, g, m, v []float32, p *AdamParams, csr uint32) int
+//
+// adamAVX512 without the divider: √v from VRSQRT14PS (2⁻¹⁴) refined by one Newton step
+// (s = v·y; s += s·(½ − s·y/2)), and 1/(√v·InvSqrtBC2 + ε) from VRCP14PS refined by one
+// Newton step (q += q·(1 − den·q)), each within a few ulps. Zero and subnormal v give √v = 0
+// (as under denormals-are-zero, which the caller must set in csr) and +∞ gives +∞; a
+// denominator of +∞ gives a zero step. Extra registers: Z15 ½, Z16 1.
+TEXT ·adamAVX512Fast(SB), NOSPLIT, $8-120
+	ADAMSETUP(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z14)
+	MOVL $0x3f000000, R10
+	VPBROADCASTD R10, Z15
+	MOVL $0x3f800000, R10
+	VPBROADCASTD R10, Z16
+
+adamf_loop:
+	CMPQ CX, $16
+	JLT  adamf_done
+	VMOVUPS (SI), Z8
+	VMOVUPS (DI), Z9
+	TESTQ BX, BX
+	JEQ adamf_nodecay
+	VFMADD231PS Z9, Z4, Z8
+adamf_nodecay:
+	VMULPS (DX), Z0, Z10
+	VFMADD231PS Z8, Z1, Z10
+	VMULPS Z8, Z8, Z11
+	VMULPS (R8), Z2, Z12
+	VFMADD231PS Z11, Z3, Z12
+	VMOVUPS Z10, (DX)
+	VMOVUPS Z12, (R8)
+	// s ≈ √v: y = 1/√v where v is normal (0 elsewhere), s = v·y refined; √(+∞) = +∞.
+	VFPCLASSPSZ $0x2e, Z12, K1
+	KNOTW K1, K1
+	VRSQRT14PS.Z Z12, K1, Z13
+	VMULPS Z13, Z12, Z11
+	VMULPS Z15, Z13, Z13
+	VMOVAPS Z15, Z17
+	VFNMADD231PS Z13, Z11, Z17
+	VFMADD231PS Z17, Z11, Z11
+	VFPCLASSPSZ $0x08, Z12, K3
+	VMOVAPS Z12, K3, Z11
+	// den = s·InvSqrtBC2 + ε; q ≈ 1/den, refined where finite and nonzero.
+	VFMADD213PS Z7, Z6, Z11
+	VRCP14PS Z11, Z13
+	VPTESTMD Z13, Z13, K2
+	VMOVAPS Z16, Z17
+	VFNMADD231PS Z13, Z11, Z17
+	VFMADD231PS Z17, Z13, K2, Z13
+	// x = x·Scale − step·m·q
+	VMULPS Z10, Z5, Z10
+	VMULPS Z13, Z10, Z10
+	TESTQ R11, R11
+	JEQ adamf_noscale
+	VMULPS Z14, Z9, Z9
+adamf_noscale:
+	VSUBPS Z10, Z9, Z9
+	VMOVUPS Z9, (DI)
+	ADDQ $64, DI
+	ADDQ $64, SI
+	ADDQ $64, DX
+	ADDQ $64, R8
+	ADDQ $16, AX
+	SUBQ $16, CX
+	JMP  adamf_loop
+
+adamf_done:
+	LDMXCSR saved-4(SP)
+	VZEROUPPER
+	MOVQ AX, ret+112(FP)
+	RET

@@ -229,3 +229,48 @@ func TestAdamScale(t *testing.T) {
 		}
 	})
 }
+
+// TestAdamStepAccuracy checks each path's step against float64 over gradients from 1e-20 to
+// 1e20 (second moments from zero and the subnormal range to overflow), after one and after
+// five updates: within 8 ulps of the step where it is finite, and the same non-finite or zero
+// step as the generic path (a zero gradient moves nothing; an overflowing second moment gives
+// a zero step).
+func TestAdamStepAccuracy(t *testing.T) {
+	const n = 4096
+	rng := rand.New(rand.NewPCG(17, 18))
+	g := make([]float32, n)
+	for i := range g {
+		g[i] = float32(math.Pow(10, -20+40*rng.Float64()))
+		if i%2 == 1 {
+			g[i] = -g[i]
+		}
+		if i%97 == 0 {
+			g[i] = 0
+		}
+	}
+	forPaths(t, func(t *testing.T, p Path) {
+		x, m, v := make([]float32, n), make([]float32, n), make([]float32, n)
+		xr, mr, vr := make([]float64, n), make([]float64, n), make([]float64, n)
+		gr := toF64(g)
+		for step := 1; step <= 5; step++ {
+			before := append([]float32(nil), x...)
+			xb := append([]float64(nil), xr...)
+			Adam(x, g, m, v, adamParamsFor(1e-3, 0.9, 0.999, 1e-8, 0, step))
+			adamRef(xr, gr, mr, vr, 1e-3, 0.9, 0.999, 1e-8, 0, step)
+			for i := range x {
+				got, want := float64(x[i]-before[i]), xr[i]-xb[i]
+				if math.IsInf(float64(v[i]), 1) {
+					if got != 0 {
+						t.Fatalf("step %d: g[%d] = %v overflows v, step %v; want 0", step, i, g[i], got)
+					}
+					continue
+				}
+				// The float32 moments differ from float64 by their own rounding; 8 ulps of the
+				// step covers that and the estimates.
+				if d := math.Abs(got - want); d > 8*0x1p-23*math.Abs(want)+1e-12 {
+					t.Fatalf("step %d: g[%d] = %v: step %v, float64 %v", step, i, g[i], got, want)
+				}
+			}
+		}
+	})
+}
