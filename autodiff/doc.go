@@ -60,7 +60,8 @@
 // Element-wise arithmetic with numpy broadcasting (Add, Sub, Mul, Div, Pow, Maximum, Minimum),
 // scalar forms (AddScalar, MulScalar, PowScalar, Clamp), unary functions and activations (Neg,
 // Abs, Exp, Log, Sqrt, Square, Tanh, Sigmoid, ReLU, GELU, GELUErf, Softplus, Swish), matrix
-// products (MatMul, MatMulT: 2-D, batched, shared right operand, transposes folded in),
+// products (MatMul, MatMulT: 2-D, batched, shared right operand, transposes folded in; Linear,
+// a product plus a bias in one pass),
 // reductions (Sum, Mean, Max over an axis; SumAll, MeanAll), Softmax and LogSoftmax, losses
 // (CrossEntropy with an ignore index or weights, MSE, Huber), Embedding, LayerNorm, Dropout,
 // shape operations (Reshape, Flatten, Transpose, Permute, Concat, Split, Narrow, Pad),

@@ -29,6 +29,7 @@ const (
 	opWhere
 	opL2Normalize
 	opAttention
+	opBiasAdd
 	numOps
 )
 
@@ -58,5 +59,6 @@ var backwardFns = [numOps]func(tp *Tape, r *record){
 	opTakeAlong:    takeAlongBackward,
 	opWhere:        whereBackward,
 	opL2Normalize:  l2NormalizeBackward,
+	opBiasAdd:      biasAddBackward,
 	opAttention:    attentionBackward,
 }

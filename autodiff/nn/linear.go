@@ -42,11 +42,7 @@ func (l *Linear) Out() int { return l.W.Value.Dim(1) }
 
 // Forward returns x·W + b for x of shape (…, in).
 func (l *Linear) Forward(tp *autodiff.Tape, x *autodiff.Var) *autodiff.Var {
-	y := tp.MatMul(x, l.W)
-	if l.B != nil {
-		y = tp.Add(y, l.B)
-	}
-	return y
+	return tp.Linear(x, l.W, l.B)
 }
 
 // Params returns Name.weight and, with a bias, Name.bias.
