@@ -85,11 +85,13 @@ func (c *claims) run(job poolJob, parts int) {
 	}
 	pool.mu.Unlock()
 	for range helpers {
-		pool.pending.Add(1)
+		// The task is in the channel before pending counts it, so that a polling worker that
+		// sees the count finds the task there: a worker that blocked on the empty channel
+		// would be woken through the scheduler, microseconds later.
 		select {
 		case pool.tasks <- poolTask{job, gen}:
+			pool.pending.Add(1)
 		default: // every worker is busy: the parts get claimed anyway
-			pool.pending.Add(-1)
 		}
 	}
 	job.work(gen, false)
