@@ -33,6 +33,10 @@ type gemmKernel struct {
 	mr, nr     int // register tile
 	kc, mc, nc int // cache blocks; mc is a multiple of mr, nc of nr
 	micro      gemmMicro
+	// micro8, if not nil, is micro for the first eight rows of a packed panel (mr > 8): the
+	// last panel of a product with eight rows or fewer left, which micro would compute in
+	// full.
+	micro8 gemmMicro
 	// microA, if not nil, is micro reading A in place: the value of tile row r at step p is
 	// a[r*ars+p*aps]. Small products use it to skip packing A.
 	microA func(k int, a []float32, ars, aps int, b []float32, bs int, c []float32, ldc int, alpha, beta float32)

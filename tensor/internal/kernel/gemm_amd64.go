@@ -11,6 +11,7 @@ var gemmAVX512 = gemmKernel{
 	mr: 14, nr: 32,
 	kc: 256, mc: 14 * 24, nc: 512,
 	micro:  gemmMicroAVX512,
+	micro8: gemmMicro8AVX512,
 	microA: gemmMicroStridedAVX512,
 	pack:   gemmPackRowsAVX512Go,
 	dot4:   gemvDot4AVX512Go,
@@ -62,6 +63,14 @@ func gemmMicro14x32StridedAVX512(k int, a *float32, ars, aps int, b *float32, bs
 func gemmMicroStridedAVX512(k int, a []float32, ars, aps int, b []float32, bs int, c []float32, ldc int, alpha, beta float32) {
 	_ = a[13*ars+(k-1)*aps]
 	gemmMicro14x32StridedAVX512(k, &a[0], ars, aps, &b[0], bs, &c[0], ldc, alpha, beta)
+}
+
+//go:noescape
+func gemmMicro8x32AVX512(k int, a, b *float32, bs int, c *float32, ldc int, alpha, beta float32)
+
+// gemmMicro8AVX512 is the AVX-512 micro8.
+func gemmMicro8AVX512(k int, a, b []float32, bs int, c []float32, ldc int, alpha, beta float32) {
+	gemmMicro8x32AVX512(k, &a[0], &b[0], bs, &c[0], ldc, alpha, beta)
 }
 
 // gemmMicroAVX512 is the AVX-512 gemmMicro.

@@ -176,6 +176,97 @@ store0:
 	VZEROUPPER
 	RET
 
+// KSTEP8(a, b0, b1): KSTEP for the first eight rows of the panel.
+#define KSTEP8(a, b0, b1) \
+	VMOVUPS b0, Z28; \
+	VMOVUPS b1, Z29; \
+	ROW(a+0, Z0, Z1); \
+	ROW(a+4, Z2, Z3); \
+	ROW(a+8, Z4, Z5); \
+	ROW(a+12, Z6, Z7); \
+	ROW(a+16, Z8, Z9); \
+	ROW(a+20, Z10, Z11); \
+	ROW(a+24, Z12, Z13); \
+	ROW(a+28, Z14, Z15)
+
+// func gemmMicro8x32AVX512(k int, a, b *float32, bs int, c *float32, ldc int, alpha, beta float32)
+//
+// gemmMicro14x32AVX512 for the first eight rows of a packed 14-row panel (the last panel of a
+// product whose m leaves eight rows or fewer after the full panels): the same chains and
+// write-back, in 16 accumulators.
+TEXT ·gemmMicro8x32AVX512(SB), NOSPLIT, $0-56
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ bs+24(FP), DX
+	SHLQ $2, DX
+
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+
+	MOVQ CX, BX
+	SHRQ $1, BX
+	JZ   tail8
+
+loop8:
+	KSTEP8(0, (DI), 64(DI))
+	KSTEP8(56, (DI)(DX*1), 64(DI)(DX*1))
+	ADDQ $112, SI
+	LEAQ (DI)(DX*2), DI
+	DECQ BX
+	JNZ  loop8
+
+tail8:
+	TESTQ $1, CX
+	JZ    store8
+	KSTEP8(0, (DI), 64(DI))
+
+store8:
+	MOVQ         c+32(FP), R8
+	MOVQ         ldc+40(FP), R9
+	SHLQ         $2, R9
+	VBROADCASTSS alpha+48(FP), Z30
+	MOVL         beta+52(FP), AX
+	ANDL         $0x7fffffff, AX
+	JZ           store80
+	VBROADCASTSS beta+52(FP), Z31
+	STORE(Z0, Z1)
+	STORE(Z2, Z3)
+	STORE(Z4, Z5)
+	STORE(Z6, Z7)
+	STORE(Z8, Z9)
+	STORE(Z10, Z11)
+	STORE(Z12, Z13)
+	STORE(Z14, Z15)
+	VZEROUPPER
+	RET
+
+store80:
+	STORE0(Z0, Z1)
+	STORE0(Z2, Z3)
+	STORE0(Z4, Z5)
+	STORE0(Z6, Z7)
+	STORE0(Z8, Z9)
+	STORE0(Z10, Z11)
+	STORE0(Z12, Z13)
+	STORE0(Z14, Z15)
+	VZEROUPPER
+	RET
+
 // Lane numbers 0–15, for building gather indices.
 DATA gemmIota16<>+0(SB)/4, $0
 DATA gemmIota16<>+4(SB)/4, $1

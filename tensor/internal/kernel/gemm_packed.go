@@ -276,6 +276,16 @@ func (p *gemmArgs) macro(buf *gemmBuf, mb, nb, kb, ic, pc, jc int, c []float32, 
 				micro(kb, ap, bp, bs, c[ir*ldc+jr:], ldc, alpha, beta)
 				continue
 			}
+			if mm <= 8 && g.micro8 != nil {
+				if mm == 8 && nn == nr {
+					g.micro8(kb, ap, bp, bs, c[ir*ldc+jr:], ldc, alpha, beta)
+					continue
+				}
+				t := buf.t[:8*nr]
+				g.micro8(kb, ap, bp, bs, t, nr, 1, 0)
+				gemmWriteBack(mm, nn, t, nr, c[ir*ldc+jr:], ldc, alpha, beta)
+				continue
+			}
 			t := buf.t[:mr*nr]
 			micro(kb, ap, bp, bs, t, nr, 1, 0)
 			gemmWriteBack(mm, nn, t, nr, c[ir*ldc+jr:], ldc, alpha, beta)

@@ -452,3 +452,22 @@ func TestGemmConcurrent(t *testing.T) {
 		t.Error(e)
 	}
 }
+
+// TestGemmPartialPanels covers products whose last row panel is partial, eight rows or fewer
+// (the micro8 kernel, written directly or through the scratch tile) or more, with whole and
+// partial column panels, on every layout.
+func TestGemmPartialPanels(t *testing.T) {
+	gemmForEachPath(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(15, 16))
+		for tr := range 4 {
+			for _, m := range []int{22, 32, 36, 64, 27} {
+				for _, n := range []int{32, 64, 45} {
+					tc := gemmCase{transA: tr%2 == 1, transB: tr/2 == 1, m: m, n: n, k: 70, padA: 1, padC: 3, alpha: 0.5, beta: 0.25}
+					checkGemm(t, tc, rng)
+					tc.alpha, tc.beta = 1, 0
+					checkGemm(t, tc, rng)
+				}
+			}
+		}
+	})
+}
