@@ -15,6 +15,7 @@ type convWork struct {
 	k                 int       // columns of [dW | db]
 	bias              bool      // cols has a row of ones after the C·KH·KW rows
 	unfold, scatter   func(lo, hi int)
+	gather            func(lo, hi int)
 	filterGrad        func(lo, hi int)
 }
 
@@ -35,6 +36,7 @@ func (tp *Tape) convWork() *convWork {
 	cw := &convWork{}
 	cw.unfold = cw.unfoldImages
 	cw.scatter = cw.scatterImages
+	cw.gather = cw.gatherImages
 	cw.filterGrad = cw.filterGradGroups
 	if tp != nil {
 		tp.conv = cw
@@ -71,6 +73,19 @@ func (cw *convWork) scatterImages(lo, hi int) {
 	for n := lo; n < hi; n++ {
 		for o := range g.o {
 			copy(cw.y[(n*g.o+o)*p:(n*g.o+o+1)*p], cw.t[o*np+n*p:])
+		}
+	}
+}
+
+// gatherImages copies images [lo, hi) of the output gradient dy (N, O, P) to t (O, N·P), the
+// layout of the product's output.
+func (cw *convWork) gatherImages(lo, hi int) {
+	g := cw.g
+	p := g.oh * g.ow
+	np := g.n * p
+	for n := lo; n < hi; n++ {
+		for o := range g.o {
+			copy(cw.t[o*np+n*p:o*np+(n+1)*p], cw.dy[(n*g.o+o)*p:(n*g.o+o+1)*p])
 		}
 	}
 }

@@ -131,6 +131,7 @@ func TestConv2DAgainstNaive(t *testing.T) {
 		{convGeom{n: 3, c: 3, h: 12, w: 7, o: 4, kh: 5, kw: 3, s: 1, p: 2}, false, true, true, false},
 		{convGeom{n: 4, c: 2, h: 9, w: 13, o: 6, kh: 4, kw: 2, s: 3, p: 2}, true, true, true, true},
 		{convGeom{n: 6, c: 1, h: 16, w: 16, o: 3, kh: 5, kw: 5, s: 1, p: 2}, true, true, true, true},
+		{convGeom{n: 20, c: 2, h: 16, w: 16, o: 4, kh: 3, kw: 3, s: 1, p: 1}, true, false, true, true}, // per-image filter gradient, three groups
 		{convGeom{n: 2, c: 2, h: 3, w: 4, o: 3, kh: 3, kw: 3, s: 1, p: 4}, true, true, true, true},
 		{convGeom{n: 9, c: 3, h: 8, w: 8, o: 2, kh: 1, kw: 1, s: 1, p: 0}, true, true, true, true},
 	} {
