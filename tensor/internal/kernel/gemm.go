@@ -85,7 +85,7 @@ func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 		return
 	}
 	if m <= gemmSmallMaxM && g.smallN != nil {
-		gemmSmall(g, transA, transB, m, n, k, gemmKBlock(g, k, transB), alpha, a, lda, b, ldb, beta, c, ldc)
+		gemmSmall(g, transA, transB, m, n, k, gemmKBlock(g, n, k, transB), alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
 	if n <= gemmNarrowMaxN && g.smallN != nil {

@@ -28,7 +28,7 @@ func gemmNarrow(g *gemmKernel, transA, transB bool, m, n, k int, alpha float32, 
 	}
 	// op(B)ᵀ is B itself when B is stored transposed (n×k), else B read as transposed; likewise
 	// op(A)ᵀ.
-	gemmSmall(g, !transB, !transA, n, m, k, gemmKBlock(g, k, transB), alpha, b, ldb, a, lda, beta, ct, m)
+	gemmSmall(g, !transB, !transA, n, m, k, gemmKBlock(g, n, k, transB), alpha, b, ldb, a, lda, beta, ct, m)
 	for i := range m {
 		row := c[i*ldc : i*ldc+n]
 		for j := range row {
