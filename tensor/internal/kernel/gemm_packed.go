@@ -147,17 +147,18 @@ const (
 )
 
 // gemmKBlock returns the size of the k blocks of a product: the fewest blocks of at most kc,
-// except that an untransposed B of more than kc/2 rows (a layer's weight) takes an even number
-// of blocks, so that a product that splits its k blocks between two goroutines (gemmSplitsK)
-// gives each the same number of rows of B: a 256×256 weight two blocks of 128 rows, a 1600-row
-// one four of 400. Such a B with at most 256 columns takes blocks of up to 1.6·kc rows: its
-// products have few column panels, so the longer chains pay for the A panel's larger share of
-// L1 (the MLP's 64×256×784 product 101 → 88 µs, DQN's 32×128×1600 58 → 51 µs on two cores);
-// wider B keeps kc. The size depends only on n, k and the layout of B, never on m or on the
-// number of goroutines, so neither do the results (a row of C has the same bits on the small-m
-// path and the packed path).
+// except that an untransposed B of more than kc rows (a layer's weight) takes an even number of
+// blocks, so that a product that splits its k blocks between two goroutines (gemmSplitsK) gives
+// each the same number of rows of B: a 1600-row weight four blocks of 400 rather than seven of
+// 229. Such a B with at most 256 columns takes blocks of up to 1.6·kc rows: its products have
+// few column panels, so the longer chains pay for the A panel's larger share of L1 (the MLP's
+// 64×256×784 product 101 → 88 µs, DQN's 32×128×1600 58 → 51 µs on two cores); wider B keeps
+// kc. A B of at most kc rows stays one block (cutting a 256-row one in two cost 256³ products
+// 5%). The size depends only on n, k and the layout of B, never on m or on the number of
+// goroutines, so neither do the results (a row of C has the same bits on the small-m path and
+// the packed path).
 func gemmKBlock(g *gemmKernel, n, k int, transB bool) int {
-	if transB || k <= g.kc/2 {
+	if transB || k <= g.kc {
 		return gemmBlockSize(k, g.kc, 1)
 	}
 	span := g.kc

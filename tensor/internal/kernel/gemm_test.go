@@ -313,8 +313,6 @@ func TestGemmSplitK(t *testing.T) {
 				{m: 32, n: 128, k: 1600, alpha: 1, beta: 1, padC: 3},
 				{m: 30, n: 100, k: 1000, alpha: -0.5, beta: 2, padA: 1, padB: 2, padC: 1},
 				{m: 17, n: 250, k: 900, alpha: 0.25, beta: -1, transA: true, padA: 3},
-				{m: 64, n: 256, k: 256, alpha: 1, beta: 0},
-				{m: 40, n: 150, k: 200, alpha: 1, beta: 1, padA: 1},
 			} {
 				if !gemmSplitsK(tc.m, tc.n, tc.k, tc.transB) {
 					t.Fatalf("%v does not split k", tc)
