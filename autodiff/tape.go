@@ -340,7 +340,7 @@ func (tp *Tape) gradFirst(v *Var) (g []float32, fresh bool) {
 	if v == nil || !v.RequiresGrad {
 		return nil, false
 	}
-	if !v.node && v.Grad == nil && tp.leafGrads == nil {
+	if !v.node && tp.leafGrads == nil && v.Grad == nil { // a replica never reads a parameter's Grad
 		return v.restoreGrad(false).Data(), true
 	}
 	if !v.node || v.epoch == tp.epoch {
