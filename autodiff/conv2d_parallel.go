@@ -66,26 +66,25 @@ func (cw *convWork) unfoldImages(lo, hi int) {
 }
 
 // scatterImages copies images [lo, hi) of the product t (O, N·P) to the output y (N, O, P).
-func (cw *convWork) scatterImages(lo, hi int) {
-	g := cw.g
-	p := g.oh * g.ow
-	np := g.n * p
-	for n := lo; n < hi; n++ {
-		for o := range g.o {
-			copy(cw.y[(n*g.o+o)*p:(n*g.o+o+1)*p], cw.t[o*np+n*p:])
-		}
-	}
-}
+func (cw *convWork) scatterImages(lo, hi int) { moveImages(cw.g, cw.y, cw.t, lo, hi, false) }
 
 // gatherImages copies images [lo, hi) of the output gradient dy (N, O, P) to t (O, N·P), the
 // layout of the product's output.
-func (cw *convWork) gatherImages(lo, hi int) {
-	g := cw.g
+func (cw *convWork) gatherImages(lo, hi int) { moveImages(cw.g, cw.dy, cw.t, lo, hi, true) }
+
+// moveImages copies images [lo, hi) between nop, laid out (N, O, P), and onp, laid out
+// (O, N·P) as the products over the im2col matrix are: into onp when toProduct, else into nop.
+func moveImages(g convGeom, nop, onp []float32, lo, hi int, toProduct bool) {
 	p := g.oh * g.ow
 	np := g.n * p
 	for n := lo; n < hi; n++ {
 		for o := range g.o {
-			copy(cw.t[o*np+n*p:o*np+(n+1)*p], cw.dy[(n*g.o+o)*p:(n*g.o+o+1)*p])
+			a, b := nop[(n*g.o+o)*p:(n*g.o+o+1)*p], onp[o*np+n*p:o*np+(n+1)*p]
+			if toProduct {
+				copy(b, a)
+			} else {
+				copy(a, b)
+			}
 		}
 	}
 }

@@ -38,6 +38,15 @@ NOSCALE: \
 	VSUBPS R10_, R9_, R9_; \
 	VMOVUPS R9_, (DI)
 
+// ADAMNEXT16 advances the four pointers and the counts by one zmm vector.
+#define ADAMNEXT16 \
+	ADDQ $64, DI; \
+	ADDQ $64, SI; \
+	ADDQ $64, DX; \
+	ADDQ $64, R8; \
+	ADDQ $16, AX; \
+	SUBQ $16, CX
+
 // ADAMSETUP loads the pointers, the count and the broadcast constants.
 #define ADAMSETUP(R0_, R1_, R2_, R3_, R4_, R5_, R6_, R7_, R14_) \
 	MOVQ x_base+0(FP), DI; \
@@ -102,12 +111,7 @@ adam5_loop:
 	CMPQ CX, $16
 	JLT  adam5_done
 	ADAMBODY(Z8, Z9, Z10, Z11, Z12, Z13, Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z14, adam5_nodecay, adam5_noscale)
-	ADDQ $64, DI
-	ADDQ $64, SI
-	ADDQ $64, DX
-	ADDQ $64, R8
-	ADDQ $16, AX
-	SUBQ $16, CX
+	ADAMNEXT16
 	JMP  adam5_loop
 
 adam5_done:
@@ -173,12 +177,7 @@ adamf_nodecay:
 adamf_noscale:
 	VSUBPS Z10, Z9, Z9
 	VMOVUPS Z9, (DI)
-	ADDQ $64, DI
-	ADDQ $64, SI
-	ADDQ $64, DX
-	ADDQ $64, R8
-	ADDQ $16, AX
-	SUBQ $16, CX
+	ADAMNEXT16
 	JMP  adamf_loop
 
 adamf_done:

@@ -22,8 +22,9 @@
 	VFMADD231PS  Z28, Z30, acc0; \
 	VFMADD231PS  Z29, Z30, acc1
 
-// KSTEP(a, b0, b1): one rank-1 update from A values at a(SI) and the B row at b0, b1.
-#define KSTEP(a, b0, b1) \
+// KSTEP8(a, b0, b1): one rank-1 update of the first eight tile rows from A values at a(SI)
+// and the B row at b0, b1.
+#define KSTEP8(a, b0, b1) \
 	VMOVUPS b0, Z28; \
 	VMOVUPS b1, Z29; \
 	ROW(a+0, Z0, Z1); \
@@ -33,7 +34,11 @@
 	ROW(a+16, Z8, Z9); \
 	ROW(a+20, Z10, Z11); \
 	ROW(a+24, Z12, Z13); \
-	ROW(a+28, Z14, Z15); \
+	ROW(a+28, Z14, Z15)
+
+// KSTEP(a, b0, b1): one rank-1 update of all fourteen tile rows.
+#define KSTEP(a, b0, b1) \
+	KSTEP8(a, b0, b1); \
 	ROW(a+32, Z16, Z17); \
 	ROW(a+36, Z18, Z19); \
 	ROW(a+40, Z20, Z21); \
@@ -75,6 +80,59 @@
 	PREFETCHT0 64(R8); \
 	ADDQ       R9, R8
 
+// ZERO16 clears Z0–Z15.
+#define ZERO16 \
+	VPXORD Z0, Z0, Z0; \
+	VPXORD Z1, Z1, Z1; \
+	VPXORD Z2, Z2, Z2; \
+	VPXORD Z3, Z3, Z3; \
+	VPXORD Z4, Z4, Z4; \
+	VPXORD Z5, Z5, Z5; \
+	VPXORD Z6, Z6, Z6; \
+	VPXORD Z7, Z7, Z7; \
+	VPXORD Z8, Z8, Z8; \
+	VPXORD Z9, Z9, Z9; \
+	VPXORD Z10, Z10, Z10; \
+	VPXORD Z11, Z11, Z11; \
+	VPXORD Z12, Z12, Z12; \
+	VPXORD Z13, Z13, Z13; \
+	VPXORD Z14, Z14, Z14; \
+	VPXORD Z15, Z15, Z15
+
+// STORE8 and STORE08 write the first eight tile rows with STORE and STORE0.
+#define STORE8 \
+	STORE(Z0, Z1); \
+	STORE(Z2, Z3); \
+	STORE(Z4, Z5); \
+	STORE(Z6, Z7); \
+	STORE(Z8, Z9); \
+	STORE(Z10, Z11); \
+	STORE(Z12, Z13); \
+	STORE(Z14, Z15)
+
+#define STORE08 \
+	STORE0(Z0, Z1); \
+	STORE0(Z2, Z3); \
+	STORE0(Z4, Z5); \
+	STORE0(Z6, Z7); \
+	STORE0(Z8, Z9); \
+	STORE0(Z10, Z11); \
+	STORE0(Z12, Z13); \
+	STORE0(Z14, Z15)
+
+// WRITEBACK(zerobeta) loads C's address and row stride (R8, R9) and alpha (Z30) for the
+// write-back of gemmMicro14x32AVX512 and gemmMicro8x32AVX512, and jumps to zerobeta when beta
+// is ±0; otherwise it loads beta (Z31).
+#define WRITEBACK(zerobeta) \
+	MOVQ         c+32(FP), R8; \
+	MOVQ         ldc+40(FP), R9; \
+	SHLQ         $2, R9; \
+	VBROADCASTSS alpha+48(FP), Z30; \
+	MOVL         beta+52(FP), AX; \
+	ANDL         $0x7fffffff, AX; \
+	JZ           zerobeta; \
+	VBROADCASTSS beta+52(FP), Z31
+
 // func gemmMicro14x32AVX512(k int, a, b *float32, bs int, c *float32, ldc int, alpha, beta float32)
 TEXT ·gemmMicro14x32AVX512(SB), NOSPLIT, $0-56
 	PREFC
@@ -84,22 +142,7 @@ TEXT ·gemmMicro14x32AVX512(SB), NOSPLIT, $0-56
 	MOVQ bs+24(FP), DX
 	SHLQ $2, DX
 
-	VPXORD Z0, Z0, Z0
-	VPXORD Z1, Z1, Z1
-	VPXORD Z2, Z2, Z2
-	VPXORD Z3, Z3, Z3
-	VPXORD Z4, Z4, Z4
-	VPXORD Z5, Z5, Z5
-	VPXORD Z6, Z6, Z6
-	VPXORD Z7, Z7, Z7
-	VPXORD Z8, Z8, Z8
-	VPXORD Z9, Z9, Z9
-	VPXORD Z10, Z10, Z10
-	VPXORD Z11, Z11, Z11
-	VPXORD Z12, Z12, Z12
-	VPXORD Z13, Z13, Z13
-	VPXORD Z14, Z14, Z14
-	VPXORD Z15, Z15, Z15
+	ZERO16
 	VPXORD Z16, Z16, Z16
 	VPXORD Z17, Z17, Z17
 	VPXORD Z18, Z18, Z18
@@ -133,22 +176,8 @@ tail:
 	KSTEP(0, (DI), 64(DI))
 
 store:
-	MOVQ         c+32(FP), R8
-	MOVQ         ldc+40(FP), R9
-	SHLQ         $2, R9
-	VBROADCASTSS alpha+48(FP), Z30
-	MOVL         beta+52(FP), AX
-	ANDL         $0x7fffffff, AX
-	JZ           store0
-	VBROADCASTSS beta+52(FP), Z31
-	STORE(Z0, Z1)
-	STORE(Z2, Z3)
-	STORE(Z4, Z5)
-	STORE(Z6, Z7)
-	STORE(Z8, Z9)
-	STORE(Z10, Z11)
-	STORE(Z12, Z13)
-	STORE(Z14, Z15)
+	WRITEBACK(store0)
+	STORE8
 	STORE(Z16, Z17)
 	STORE(Z18, Z19)
 	STORE(Z20, Z21)
@@ -159,14 +188,7 @@ store:
 	RET
 
 store0:
-	STORE0(Z0, Z1)
-	STORE0(Z2, Z3)
-	STORE0(Z4, Z5)
-	STORE0(Z6, Z7)
-	STORE0(Z8, Z9)
-	STORE0(Z10, Z11)
-	STORE0(Z12, Z13)
-	STORE0(Z14, Z15)
+	STORE08
 	STORE0(Z16, Z17)
 	STORE0(Z18, Z19)
 	STORE0(Z20, Z21)
@@ -175,19 +197,6 @@ store0:
 	STORE0(Z26, Z27)
 	VZEROUPPER
 	RET
-
-// KSTEP8(a, b0, b1): KSTEP for the first eight rows of the panel.
-#define KSTEP8(a, b0, b1) \
-	VMOVUPS b0, Z28; \
-	VMOVUPS b1, Z29; \
-	ROW(a+0, Z0, Z1); \
-	ROW(a+4, Z2, Z3); \
-	ROW(a+8, Z4, Z5); \
-	ROW(a+12, Z6, Z7); \
-	ROW(a+16, Z8, Z9); \
-	ROW(a+20, Z10, Z11); \
-	ROW(a+24, Z12, Z13); \
-	ROW(a+28, Z14, Z15)
 
 // func gemmMicro8x32AVX512(k int, a, b *float32, bs int, c *float32, ldc int, alpha, beta float32)
 //
@@ -201,22 +210,7 @@ TEXT ·gemmMicro8x32AVX512(SB), NOSPLIT, $0-56
 	MOVQ bs+24(FP), DX
 	SHLQ $2, DX
 
-	VPXORD Z0, Z0, Z0
-	VPXORD Z1, Z1, Z1
-	VPXORD Z2, Z2, Z2
-	VPXORD Z3, Z3, Z3
-	VPXORD Z4, Z4, Z4
-	VPXORD Z5, Z5, Z5
-	VPXORD Z6, Z6, Z6
-	VPXORD Z7, Z7, Z7
-	VPXORD Z8, Z8, Z8
-	VPXORD Z9, Z9, Z9
-	VPXORD Z10, Z10, Z10
-	VPXORD Z11, Z11, Z11
-	VPXORD Z12, Z12, Z12
-	VPXORD Z13, Z13, Z13
-	VPXORD Z14, Z14, Z14
-	VPXORD Z15, Z15, Z15
+	ZERO16
 
 	MOVQ CX, BX
 	SHRQ $1, BX
@@ -236,34 +230,13 @@ tail8:
 	KSTEP8(0, (DI), 64(DI))
 
 store8:
-	MOVQ         c+32(FP), R8
-	MOVQ         ldc+40(FP), R9
-	SHLQ         $2, R9
-	VBROADCASTSS alpha+48(FP), Z30
-	MOVL         beta+52(FP), AX
-	ANDL         $0x7fffffff, AX
-	JZ           store80
-	VBROADCASTSS beta+52(FP), Z31
-	STORE(Z0, Z1)
-	STORE(Z2, Z3)
-	STORE(Z4, Z5)
-	STORE(Z6, Z7)
-	STORE(Z8, Z9)
-	STORE(Z10, Z11)
-	STORE(Z12, Z13)
-	STORE(Z14, Z15)
+	WRITEBACK(store80)
+	STORE8
 	VZEROUPPER
 	RET
 
 store80:
-	STORE0(Z0, Z1)
-	STORE0(Z2, Z3)
-	STORE0(Z4, Z5)
-	STORE0(Z6, Z7)
-	STORE0(Z8, Z9)
-	STORE0(Z10, Z11)
-	STORE0(Z12, Z13)
-	STORE0(Z14, Z15)
+	STORE08
 	VZEROUPPER
 	RET
 
@@ -414,22 +387,7 @@ TEXT ·gemmMicro14x32StridedAVX512(SB), NOSPLIT, $0-72
 	MOVQ bs+40(FP), DX
 	SHLQ $2, DX
 
-	VPXORD Z0, Z0, Z0
-	VPXORD Z1, Z1, Z1
-	VPXORD Z2, Z2, Z2
-	VPXORD Z3, Z3, Z3
-	VPXORD Z4, Z4, Z4
-	VPXORD Z5, Z5, Z5
-	VPXORD Z6, Z6, Z6
-	VPXORD Z7, Z7, Z7
-	VPXORD Z8, Z8, Z8
-	VPXORD Z9, Z9, Z9
-	VPXORD Z10, Z10, Z10
-	VPXORD Z11, Z11, Z11
-	VPXORD Z12, Z12, Z12
-	VPXORD Z13, Z13, Z13
-	VPXORD Z14, Z14, Z14
-	VPXORD Z15, Z15, Z15
+	ZERO16
 	VPXORD Z16, Z16, Z16
 	VPXORD Z17, Z17, Z17
 	VPXORD Z18, Z18, Z18
@@ -456,14 +414,7 @@ sloop:
 	ANDL         $0x7fffffff, AX
 	JZ           sstore0
 	VBROADCASTSS beta+68(FP), Z31
-	STORE(Z0, Z1)
-	STORE(Z2, Z3)
-	STORE(Z4, Z5)
-	STORE(Z6, Z7)
-	STORE(Z8, Z9)
-	STORE(Z10, Z11)
-	STORE(Z12, Z13)
-	STORE(Z14, Z15)
+	STORE8
 	STORE(Z16, Z17)
 	STORE(Z18, Z19)
 	STORE(Z20, Z21)
@@ -474,14 +425,7 @@ sloop:
 	RET
 
 sstore0:
-	STORE0(Z0, Z1)
-	STORE0(Z2, Z3)
-	STORE0(Z4, Z5)
-	STORE0(Z6, Z7)
-	STORE0(Z8, Z9)
-	STORE0(Z10, Z11)
-	STORE0(Z12, Z13)
-	STORE0(Z14, Z15)
+	STORE08
 	STORE0(Z16, Z17)
 	STORE0(Z18, Z19)
 	STORE0(Z20, Z21)
@@ -536,22 +480,7 @@ TEXT ·gemmPackT16AVX512(SB), NOSPLIT, $0-56
 	JZ   tdone
 
 tblock:
-	VPXORD Z0, Z0, Z0
-	VPXORD Z1, Z1, Z1
-	VPXORD Z2, Z2, Z2
-	VPXORD Z3, Z3, Z3
-	VPXORD Z4, Z4, Z4
-	VPXORD Z5, Z5, Z5
-	VPXORD Z6, Z6, Z6
-	VPXORD Z7, Z7, Z7
-	VPXORD Z8, Z8, Z8
-	VPXORD Z9, Z9, Z9
-	VPXORD Z10, Z10, Z10
-	VPXORD Z11, Z11, Z11
-	VPXORD Z12, Z12, Z12
-	VPXORD Z13, Z13, Z13
-	VPXORD Z14, Z14, Z14
-	VPXORD Z15, Z15, Z15
+	ZERO16
 	TLOAD(0, (R10), Z0)
 	TLOAD(1, (R10)(AX*1), Z1)
 	TLOAD(2, (R10)(AX*2), Z2)
