@@ -109,3 +109,26 @@ func ExampleDataParallel() {
 	// Output:
 	// same loss: true, same gradient: true
 }
+
+// ClearGrad drops the gradients between steps, as PyTorch's zero_grad(set_to_none=True) does:
+// the next backward pass writes each gradient into the kept storage instead of adding it to
+// zeros. Linear computes a layer's x·w + b in one pass.
+func ExampleClearGrad() {
+	x := autodiff.NewVar(tensor.FromSlice([]float32{1, 2, 3, 4}, 2, 2), false)
+	w := autodiff.NewVar(tensor.FromSlice([]float32{0.5, -1, 1, 0}, 2, 2), true)
+	b := autodiff.NewVar(tensor.FromSlice([]float32{0, 1}, 2), true)
+	params := []autodiff.Param{{Name: "w", Var: w}, {Name: "b", Var: b}}
+	tp := autodiff.NewTape()
+	for step := range 2 {
+		tp.Reset()
+		autodiff.ClearGrad(params)
+		fmt.Printf("step %d, before backward: w.Grad is nil: %v\n", step, w.Grad == nil)
+		tp.Backward(tp.SumAll(tp.Linear(x, w, b)))
+		fmt.Printf("step %d: dw %v, db %v\n", step, w.Grad.Data(), b.Grad.Data())
+	}
+	// Output:
+	// step 0, before backward: w.Grad is nil: true
+	// step 0: dw [4 4 6 6], db [2 2]
+	// step 1, before backward: w.Grad is nil: true
+	// step 1: dw [4 4 6 6], db [2 2]
+}
