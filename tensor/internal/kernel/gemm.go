@@ -16,12 +16,19 @@ package kernel
 // the same way wherever its tile falls: a chain of multiply-adds over one k block, in order,
 // from zero; then C = alpha·acc + beta·C for the first k block and C = alpha·acc + C for the
 // others. Partial tiles run the same micro-kernel into a scratch tile and are written back
-// with the same rounding, so the result does not depend on how the work is split.
+// with the same rounding (a last panel of eight rows or fewer runs an eight-row kernel,
+// micro8), so the result does not depend on how the work is split. The k blocks depend only on
+// n, k and B's layout (gemmKBlock).
 //
 // Small products skip packing: B is read in place when it is untransposed and small (or used
 // once), A in place when the path has a micro-kernel for strided A (microA) and the product is
-// small. Matrix–vector products (m = 1 or n = 1) have their own memory-bound kernels, and so do
-// products with a few rows (gemmSmall).
+// small or narrow. Matrix–vector products (m = 1 or n = 1) have their own memory-bound
+// kernels, and so do products with a few rows (gemmSmall) and with a few columns, which run
+// transposed on the few-row kernels (gemmNarrow).
+//
+// Over goroutines, a product splits the rows or the columns of C, or, for a small batch times
+// a tall weight, the k blocks (gemmSplitsK), so that each core reads the same rows of a weight
+// in the forward pass as in the backward pass and the optimizer.
 
 // gemmMicro computes the mr×nr tile acc = Σ_p a[p*mr : p*mr+mr] ⊗ b[p*bs : p*bs+nr] for
 // p < k (k ≥ 1), then c[i*ldc+j] = alpha·acc[i][j] (+ beta·c[i*ldc+j] unless beta == 0),
