@@ -73,7 +73,7 @@ func (d *DataParallel) Tape(r int) *Tape { return d.tapes[r] }
 // Grad, and returns Σ wᵣ·lossᵣ, the batch's loss. For a batch loss that is a mean over
 // examples, wᵣ is the shard's share of the examples (of the tokens, for a mean over tokens). A
 // zero weight skips the shard's backward pass. Like Tape.Backward, it accumulates: zero the
-// gradients (ZeroGrad) before it for a fresh gradient.
+// gradients (ZeroGrad) or drop them (ClearGrad) before it for a fresh gradient.
 func (d *DataParallel) Backward(shard func(r int, tp *Tape) (loss *Var, weight float64)) float64 {
 	tensor.Concurrent(len(d.tapes), func(r int) {
 		tp := d.tapes[r]
