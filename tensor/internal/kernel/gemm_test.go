@@ -284,6 +284,9 @@ func TestGemmLarge(t *testing.T) {
 			checkGemm(t, gemmCase{transA: tr%2 == 1, transB: tr/2 == 1, m: 5, n: 1100, k: 530, padA: 1, padB: tr, padC: 3, alpha: -1, beta: 0}, rng)
 		}
 		checkGemm(t, gemmCase{m: 1030, n: 50, k: 300, alpha: 1, beta: 0}, rng)
+		// Weight gradients Xᵀ·G that read Xᵀ in place (gemmDirectATK, gemmDirectATM).
+		checkGemm(t, gemmCase{transA: true, m: 784, n: 256, k: 64, padA: 3, alpha: 1, beta: 0}, rng)
+		checkGemm(t, gemmCase{transA: true, m: 1600, n: 128, k: 32, padC: 1, alpha: 0.5, beta: 1}, rng)
 	})
 }
 
