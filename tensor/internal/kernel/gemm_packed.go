@@ -107,20 +107,11 @@ func gemmPacked(g *gemmKernel, transA, transB bool, m, n, k int, alpha float32, 
 	if job.splitN {
 		tiles = tilesN
 	}
+	job.parts, job.tiles = min(w, tiles), tiles
 	if kBlocks := (k + job.args.kc - 1) / job.args.kc; w > 1 && gemmSplitsK(m, n, k, transB) && kBlocks > 1 {
-		job.splitK, tiles = true, kBlocks
-	}
-	w = min(w, tiles)
-	job.parts, job.tiles = w, tiles
-	if job.splitK && w > 1 {
-		// Every part after the first writes each of its k blocks' products to scratch.
-		first := job.tiles / w
-		job.scratch = gemmAligned(job.scratch, (job.tiles-first)*m*n)
+		job.splitOverK(kBlocks, min(w, kBlocks))
 	}
 	job.run()
-	if job.splitK && w > 1 {
-		job.addKBlocks()
-	}
 	job.args = gemmArgs{}
 	putGemmJob(job)
 }
@@ -171,20 +162,16 @@ func gemmKBlock(g *gemmKernel, n, k int, transB bool) int {
 }
 
 // packedPart computes the part-th of parts slices of C: a range of its rows or columns, or, when
-// the product splits k, a range of k blocks. The first range of k blocks goes into C; each later
-// block goes to its own scratch matrix, which addKBlocks adds into C in block order.
+// the product splits k, a range of k blocks (splitKPart).
 func (j *gemmJob) packedPart(part int) {
 	p := &j.args
 	lo, hi := part*j.tiles/j.parts, (part+1)*j.tiles/j.parts
 	buf := getGemmBuf()
 	switch {
-	case j.splitK && part == 0:
-		p.block(0, p.m, 0, p.n, 0, min(hi*p.kc, p.k), p.c, p.ldc, p.beta, buf)
 	case j.splitK:
-		first, mn := j.tiles/j.parts, p.m*p.n
-		for kb := lo; kb < hi; kb++ {
-			p.block(0, p.m, 0, p.n, kb*p.kc, min((kb+1)*p.kc, p.k), j.scratch[(kb-first)*mn:(kb-first+1)*mn], p.n, 0, buf)
-		}
+		j.splitKPart(part, func(k0, k1 int, c []float32, ldc int, beta float32) {
+			p.block(0, p.m, 0, p.n, k0, k1, c, ldc, beta, buf)
+		})
 	case j.splitN:
 		p.block(0, p.m, lo*p.g.nr, min(hi*p.g.nr, p.n), 0, p.k, p.c, p.ldc, p.beta, buf)
 	default:

@@ -53,13 +53,41 @@ func putGemmJob(j *gemmJob) {
 	}
 }
 
-// run executes every part of j and returns when all are done.
+// run executes every part of j and returns when all are done (adding the k blocks of a
+// product split over k into C).
 func (j *gemmJob) run() {
 	if j.parts <= 1 {
 		j.runPart(0)
 		return
 	}
 	j.claims.run(j, j.parts)
+	if j.splitK {
+		j.addKBlocks()
+	}
+}
+
+// splitOverK makes j split its k blocks over parts goroutines (see gemmSplitsK), with scratch
+// for the blocks after the first part's.
+func (j *gemmJob) splitOverK(kBlocks, parts int) {
+	j.splitK, j.tiles, j.parts = true, kBlocks, parts
+	j.scratch = gemmAligned(j.scratch, (kBlocks-kBlocks/parts)*j.args.m*j.args.n)
+}
+
+// splitKPart runs the part-th range of k blocks of a product split over k: the first part's
+// blocks as one chain into C, each later block alone into its own scratch matrix, which
+// addKBlocks adds into C in block order. run computes the k range [k0, k1) into c (row stride
+// ldc, indexed like C), its first block with beta.
+func (j *gemmJob) splitKPart(part int, run func(k0, k1 int, c []float32, ldc int, beta float32)) {
+	p := &j.args
+	lo, hi := part*j.tiles/j.parts, (part+1)*j.tiles/j.parts
+	if part == 0 {
+		run(0, min(hi*p.kc, p.k), p.c, p.ldc, p.beta)
+		return
+	}
+	first, mn := j.tiles/j.parts, p.m*p.n
+	for kb := lo; kb < hi; kb++ {
+		run(kb*p.kc, min((kb+1)*p.kc, p.k), j.scratch[(kb-first)*mn:(kb-first+1)*mn], p.n, 0)
+	}
 }
 
 // work claims and runs parts of generation gen until none is left.

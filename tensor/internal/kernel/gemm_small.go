@@ -68,14 +68,9 @@ func gemmSmall(g *gemmKernel, transA, transB bool, m, n, k, kc int, alpha float3
 	// A product too narrow to split by columns over every goroutine (the filter gradient of a
 	// small convolution: 16×36 from k = 3200) splits its k blocks instead, as gemmPacked does.
 	if kBlocks := (k + kc - 1) / kc; w < procs() && kBlocks > 1 && m*n*k >= gemmParallelWork && m*n <= gemmSplitKMaxC {
-		job.splitK, job.tiles = true, kBlocks
-		job.parts = min(procs(), kBlocks, gemmMaxParts)
-		job.scratch = gemmAligned(job.scratch, (kBlocks-kBlocks/job.parts)*m*n)
+		job.splitOverK(kBlocks, min(procs(), kBlocks, gemmMaxParts))
 	}
 	job.run()
-	if job.splitK && job.parts > 1 {
-		job.addKBlocks()
-	}
 	job.args = gemmArgs{}
 	putGemmJob(job)
 	if buf != nil {
@@ -88,16 +83,7 @@ func gemmSmall(g *gemmKernel, transA, transB bool, m, n, k, kc int, alpha float3
 func (j *gemmJob) smallPart(part int) {
 	p := &j.args
 	if j.splitK {
-		kc := p.kc
-		lo, hi := part*j.tiles/j.parts, (part+1)*j.tiles/j.parts
-		if part == 0 {
-			p.small(0, p.n, 0, min(hi*kc, p.k), p.c, p.ldc, p.beta)
-			return
-		}
-		first, mn := j.tiles/j.parts, p.m*p.n
-		for kb := lo; kb < hi; kb++ {
-			p.small(0, p.n, kb*kc, min((kb+1)*kc, p.k), j.scratch[(kb-first)*mn:(kb-first+1)*mn], p.n, 0)
-		}
+		j.splitKPart(part, func(k0, k1 int, c []float32, ldc int, beta float32) { p.small(0, p.n, k0, k1, c, ldc, beta) })
 		return
 	}
 	lo, hi := part*j.tiles/j.parts*gemmSmallCols, min((part+1)*j.tiles/j.parts*gemmSmallCols, p.n)
