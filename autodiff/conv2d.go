@@ -295,10 +295,7 @@ func conv2DBackward(tp *Tape, r *record) {
 		for o := range g.o {
 			row := acc[o*k : (o+1)*k]
 			if dw != nil {
-				d := dw[o*ckk : (o+1)*ckk]
-				for i, v := range row[:ckk] {
-					d[i] += v
-				}
+				tensor.Axpy(1, row[:ckk], dw[o*ckk:(o+1)*ckk])
 			}
 			if db != nil {
 				db[o] += row[ckk]
@@ -320,15 +317,3 @@ func conv2DBackward(tp *Tape, r *record) {
 // (medians of seven) and 595 → 652 µs at one; the per-image products pay on larger images,
 // whose rearranged gradient is a larger copy.
 const convPerImageMinPixels = 256
-
-// fill sets every element of s to v, doubling a filled prefix with bulk copies so that long
-// rows cost a few copies rather than one store per element.
-func fill(s []float32, v float32) {
-	head := s[:min(len(s), 32)]
-	for i := range head {
-		head[i] = v
-	}
-	for k := len(head); k < len(s); k *= 2 {
-		copy(s[k:], s[:k])
-	}
-}

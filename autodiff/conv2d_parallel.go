@@ -61,7 +61,7 @@ func (cw *convWork) unfoldImages(lo, hi int) {
 	if cw.bias {
 		p := g.oh * g.ow
 		ones := cw.cols[g.c*g.kh*g.kw*g.n*p:]
-		fill(ones[lo*p:hi*p], 1)
+		fillRows(ones[lo*p:hi*p], []float32{1})
 	}
 }
 

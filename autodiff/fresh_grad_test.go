@@ -13,6 +13,7 @@ func TestFreshGradients(t *testing.T) {
 	row := randVar(rng, -1, 1, 1, 4)
 	col := randVar(rng, -1, 1, 3, 1)
 	w2 := randVar(rng, -1, 1, 3, 5)
+	flat := randVar(rng, -1, 1, 5)
 	for _, c := range []struct {
 		name string
 		f    func(tp *Tape) *Var
@@ -45,7 +46,11 @@ func TestFreshGradients(t *testing.T) {
 			return tp.Add(tp.Reshape(tp.Mul(z, z), 2, 3, 4), tp.Exp(y))
 		}},
 		{"reshape of a leaf", func(tp *Tape) *Var { return tp.Exp(tp.Reshape(x, 6, 4)) }},
+		{"add of a same-size operand of another shape", func(tp *Tape) *Var {
+			y := tp.Tanh(flat) // (5), added to a (1, 5) operand: the output is (1, 5)
+			return tp.Mul(tp.Add(y, tp.Reshape(tp.Exp(flat), 1, 5)), tp.Reshape(y, 1, 5))
+		}},
 	} {
-		check(t, c.name, c.f, x, w, w2, bias, row, col)
+		check(t, c.name, c.f, x, w, w2, bias, row, col, flat)
 	}
 }

@@ -37,8 +37,9 @@ func biasAddBackward(tp *Tape, r *record) {
 	addRepeatedGrad(tp, r.a, r.out.Grad.Data(), 1)
 }
 
-// fillRows sets every row of y (len(y) a multiple of len(row)) to row, doubling a filled
-// prefix with bulk copies.
+// fillRows repeats row through y (every row of y, when len(y) is a multiple of len(row)),
+// doubling a filled prefix with bulk copies, so that long rows cost a few copies rather than a
+// store per element.
 func fillRows(y, row []float32) {
 	if len(row) == 0 {
 		return

@@ -49,19 +49,14 @@ func (tp *Tape) Flatten(x *Var) *Var {
 	return tp.Reshape(x, x.Value.Dim(0), -1)
 }
 
-// viewBackward hands the output's gradient to the input. When the input is an intermediate whose
-// gradient has not been started in this pass, its gradient becomes a view of the output's
-// finished gradient, as gradShare does for an addition, instead of a zeroed buffer the output's
-// gradient is added to.
+// viewBackward hands the output's gradient to the input: shared as a view when the input's
+// gradient has not been started in this pass (gradShare), else added to it.
 func viewBackward(tp *Tape, r *record) {
-	a, dy := r.a, r.out.Grad
-	if a.RequiresGrad && a.node && a.epoch != tp.epoch {
-		a.Grad = tp.view(dy, a.Value.Shape()...)
-		a.epoch = tp.epoch
+	if tp.gradShare(r.a, r.out.Grad) {
 		return
 	}
-	if dx := tp.grad(a); dx != nil {
-		tensor.Axpy(1, dy.Data(), dx)
+	if dx := tp.grad(r.a); dx != nil {
+		tensor.Axpy(1, r.out.Grad.Data(), dx)
 	}
 }
 

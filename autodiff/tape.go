@@ -352,14 +352,18 @@ func (tp *Tape) gradFirst(v *Var) (g []float32, fresh bool) {
 }
 
 // gradShare makes g, the finished gradient of an operation's output, also the gradient of v
-// when v is an intermediate of g's shape whose gradient has not been started in this pass (the
-// adjoint of an addition passes the output's gradient through unchanged, and copying it would
-// cost a pass over memory). It reports whether it did. The output's gradient is not read again
-// by the tape once its operation's backward has run, so later contributions to v may
-// accumulate into the shared storage; intermediates' gradients are the tape's storage anyway.
+// when v is an intermediate of g's size whose gradient has not been started in this pass (the
+// adjoint of an addition or a reshape passes the output's gradient through unchanged, and
+// copying it would cost a pass over memory); when the shapes differ, v's gradient is a view of
+// g in v's shape. It reports whether it did. The output's gradient is not read again by the
+// tape once its operation's backward has run, so later contributions to v may accumulate into
+// the shared storage; intermediates' gradients are the tape's storage anyway.
 func (tp *Tape) gradShare(v *Var, g *tensor.Tensor) bool {
-	if v == nil || !v.RequiresGrad || !v.node || v.epoch == tp.epoch || !slices.Equal(v.Value.Shape(), g.Shape()) {
+	if v == nil || !v.RequiresGrad || !v.node || v.epoch == tp.epoch || v.Value.Len() != g.Len() {
 		return false
+	}
+	if !slices.Equal(v.Value.Shape(), g.Shape()) {
+		g = tp.view(g, v.Value.Shape()...)
 	}
 	v.Grad = g
 	v.epoch = tp.epoch
