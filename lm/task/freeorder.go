@@ -35,6 +35,12 @@ type FreeOrderOptions struct {
 	// wrong result and then corrects it ("7+9=15 no =16"): self-correction in the data.
 	// Zero gives human solutions without corrections.
 	Slips float64
+	// InOrder writes the human solutions in reading order: every step combines the first two
+	// numbers left, and its result takes their place at the front ("7+5=12;12+9=21;…"), one
+	// valid solution among many, in the style of a model trained on one convention. The
+	// problems drawn for a seed are the same as without it, and the verifier still accepts
+	// every valid order.
+	InOrder bool
 }
 
 // DefaultFreeOrderOptions returns the default difficulty: sums of three to five one-digit
@@ -95,8 +101,8 @@ func (f *FreeOrder) Alphabet() string {
 
 // Sample draws one problem: between MinTerms and MaxTerms terms joined by one operator,
 // and a human solution that combines a random pair of the numbers left at each step, in a
-// random order of the two operands, writing a slip and its correction with probability
-// Slips per step.
+// random order of the two operands (with InOrder, the first two numbers left), writing a
+// slip and its correction with probability Slips per step.
 func (f *FreeOrder) Sample(rng *rand.Rand) (Problem, error) {
 	for range 1000 {
 		n := f.opts.MinTerms + rng.IntN(f.opts.MaxTerms-f.opts.MinTerms+1)
@@ -117,6 +123,10 @@ func (f *FreeOrder) Sample(rng *rand.Rand) (Problem, error) {
 			if j >= i {
 				j++
 			}
+			if f.opts.InOrder {
+				// The same draws as a random order, so that the problems are the same.
+				i, j = 0, 1
+			}
 			x, y := left[i], left[j]
 			r, _ := combine(x, y, op)
 			if b.Len() > 0 {
@@ -127,6 +137,10 @@ func (f *FreeOrder) Sample(rng *rand.Rand) (Problem, error) {
 				fmt.Fprintf(&b, "%d%s", slip(r, rng), CorrectionMarker)
 			}
 			b.WriteString(strconv.FormatInt(r, 10))
+			if f.opts.InOrder {
+				left = append(left[:0], append([]int64{r}, left[2:]...)...)
+				continue
+			}
 			// Remove both operands (the larger index first) and append the result.
 			hi, lo := max(i, j), min(i, j)
 			left = append(left[:hi], left[hi+1:]...)

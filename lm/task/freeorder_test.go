@@ -295,3 +295,45 @@ func TestSlipIsWrongAndNonNegative(t *testing.T) {
 		}
 	}
 }
+
+// TestFreeOrderInOrder checks that InOrder draws the same problems as a random order and
+// solves each as a left fold: the first step combines the first two terms and every later
+// step the previous result with the next term.
+func TestFreeOrderInOrder(t *testing.T) {
+	for _, ops := range []string{"+", "*"} {
+		random := mustFreeOrder(t, FreeOrderOptions{Digits: 1, MinTerms: 2, MaxTerms: 6, Ops: ops})
+		inOrder := mustFreeOrder(t, FreeOrderOptions{Digits: 1, MinTerms: 2, MaxTerms: 6, Ops: ops, InOrder: true})
+		a, b := rand.New(rand.NewPCG(3, 4)), rand.New(rand.NewPCG(3, 4))
+		for range 200 {
+			p, err := random.Sample(a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			q, err := inOrder.Sample(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Prompt != q.Prompt || p.Answer != q.Answer {
+				t.Fatalf("InOrder drew another problem: %q against %q", q.Prompt, p.Prompt)
+			}
+			terms := strings.Split(strings.TrimSuffix(strings.TrimPrefix(q.Prompt, "Q:"), " A:"), ops)
+			acc, _ := strconv.ParseInt(terms[0], 10, 64)
+			var want []string
+			for _, s := range terms[1:] {
+				v, _ := strconv.ParseInt(s, 10, 64)
+				r := acc + v
+				if ops == "*" {
+					r = acc * v
+				}
+				want = append(want, strconv.FormatInt(acc, 10)+ops+s+"="+strconv.FormatInt(r, 10))
+				acc = r
+			}
+			if got := strings.Join(want, ";") + AnswerMarker + q.Answer; q.Solution != got {
+				t.Fatalf("%s: solution %q, want the left fold %q", q.Prompt, q.Solution, got)
+			}
+			if random.Verify(q, q.Solution) != 1 {
+				t.Fatalf("%s: in-order solution %q does not verify", q.Prompt, q.Solution)
+			}
+		}
+	}
+}
