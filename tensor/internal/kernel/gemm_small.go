@@ -26,8 +26,9 @@ const (
 	gemmSmallNRows = 8
 	gemmSmallCols  = 64
 	// gemmSmallParallelWork is the k·n above which the product is split over goroutines (as
-	// it is from gemmParallelWork multiply-adds).
-	gemmSmallParallelWork = 256 * 1024
+	// it is from gemmParallelWork multiply-adds): the size from which matrix–vector products
+	// split too, as reading B bounds both.
+	gemmSmallParallelWork = 32 * 1024
 )
 
 // gemmSmallNFunc computes, for r < rows (1 ≤ rows ≤ gemmSmallNRows) and j < cols (1 ≤ cols ≤
