@@ -19,12 +19,13 @@ import (
 // repository root with its default -cache first, or pass -pair DIR after -args.
 var pairDir = flag.String("pair", filepath.Join("..", "distillspec-cache", "pair"), "directory of a distilled target/draft pair for the speculative-decoding benchmarks")
 
-// benchPair returns the target and draft of examples/distillspec and arithmetic prompts in
-// its format. Without a saved pair it returns random-initialised models of the example's
-// shapes (target 4 layers × 128, draft 1 layer × 16, the arithmetic character vocabulary):
-// their timings are right, but their acceptance rate is not meaningful.
+// benchPair returns the target and draft of examples/distillspec and prompts of its default
+// task (free-order sums, task.DefaultFreeOrderOptions) in its format. Without a saved pair it
+// returns random-initialised models of the example's shapes (target 4 layers × 128, draft 1
+// layer × 16, the task's character vocabulary): their timings are right, but their acceptance
+// rate is not meaningful.
 func benchPair(b *testing.B) (target, draft *lm.Transformer, prompts [][]int, distilled bool) {
-	ar, err := task.NewArithmetic(task.ArithOptions{Digits: 1, MulDigits: 1, MinSteps: 1, MaxSteps: 2, Ops: "+-*"})
+	ar, err := task.NewFreeOrder(task.DefaultFreeOrderOptions())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -104,7 +105,7 @@ func perTokenCost(m lm.Model, reps int) float64 {
 
 // BenchmarkSpeculativeSpeedup measures the wall-clock speedup of greedy speculative decoding
 // over target-only greedy decoding on the target/draft pair of examples/distillspec, for
-// γ = 1, 3, 5, 7. Each iteration decodes the same 16 arithmetic prompts both ways, in
+// γ = 1, 3, 5, 7. Each iteration decodes the same 16 free-order prompts both ways, in
 // alternating order; the reported speedup is the median over iterations of the time ratio,
 // beside the speedup predicted from the measured acceptance rate α, γ and the measured cost
 // ratio c of a draft and a target decoding step (ExpectedSpeedup, which assumes verifying
