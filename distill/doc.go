@@ -69,6 +69,11 @@
 // data among the best choices, and the best divergence dependent on the task and on
 // greedy versus sampled decoding.
 //
+// Distillation pays when the target's distribution holds something the draft's training data
+// does not: a target with conventions of its own, as separately trained models have. When
+// target and draft learned the same data and the target adds little to it, as many further
+// supervised steps of the draft gain as much; examples/distillspec measures both cases.
+//
 // # Pitfalls, and how this package avoids them
 //
 // Widely used implementations have shipped each of these mistakes:
