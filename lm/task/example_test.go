@@ -163,3 +163,27 @@ func ExampleFreeOrder() {
 	// 0
 	// true false
 }
+
+// With InOrder the human solutions follow one convention, reading order, for the same
+// problems a seed draws without it; the verifier accepts every order either way.
+func ExampleFreeOrderOptions_inOrder() {
+	o := task.DefaultFreeOrderOptions()
+	random, err := task.NewFreeOrder(o)
+	if err != nil {
+		panic(err)
+	}
+	o.InOrder = true
+	inOrder, err := task.NewFreeOrder(o)
+	if err != nil {
+		panic(err)
+	}
+	p, _ := random.Sample(rand.New(rand.NewPCG(1, 2)))
+	q, _ := inOrder.Sample(rand.New(rand.NewPCG(1, 2)))
+	fmt.Println(p.Prompt + p.Solution)
+	fmt.Println(q.Prompt + q.Solution)
+	fmt.Println(random.Verify(q, q.Solution), inOrder.Verify(p, p.Solution))
+	// Output:
+	// Q:7+7+2+0+4 A:2+7=9;7+4=11;9+11=20;20+0=20####20
+	// Q:7+7+2+0+4 A:7+7=14;14+2=16;16+0=16;16+4=20####20
+	// 1 1
+}
