@@ -203,7 +203,7 @@ func (m *Transformer) forwardCached(s *passScratch, spans []seqSpan, tokens []in
 				for i := range sp.rows {
 					row := scores[i*tk : (i+1)*tk]
 					lim := sp.p + i + 1
-					softmaxInPlace(row[:lim])
+					tensor.SoftmaxRow(row[:lim], row[:lim])
 					clear(row[lim:])
 				}
 				tensor.Gemm(false, false, sp.rows, d, tk, 1, scores, tk, vl[off:], c, 0, att[r0*c+off:], c)
@@ -267,40 +267,4 @@ func layerNormRows(y, x, gamma, beta []float32, r, c int, eps float32) {
 			yr[j] = (v-mf)*rstd*gamma[j] + beta[j]
 		}
 	}
-}
-
-// softmaxInPlace replaces x by its softmax, subtracting the maximum first.
-func softmaxInPlace(x []float32) {
-	m := float32(math.Inf(-1))
-	for _, v := range x {
-		m = max(m, v)
-	}
-	var sum float64
-	for i, v := range x {
-		e := expNeg(v - m)
-		x[i] = e
-		sum += float64(e)
-	}
-	inv := float32(1 / sum)
-	for i := range x {
-		x[i] *= inv
-	}
-}
-
-// expNeg returns e^x for x ≤ 0 in float32, within about 2 ulp: x = n·ln2 + r with |r| ≤ ln2/2,
-// e^r from its degree-7 Taylor polynomial, and the result scaled by 2^n. Below −87 (where
-// e^x is subnormal) it returns 0; NaN gives NaN.
-func expNeg(x float32) float32 {
-	if x < -87 {
-		return 0
-	}
-	const (
-		log2e = 1.44269504088896341
-		ln2hi = 0.693359375
-		ln2lo = -2.12194440e-4
-	)
-	n := float32(math.Floor(float64(x*log2e + 0.5)))
-	r := x - n*ln2hi - n*ln2lo
-	p := 1 + r*(1+r*(1.0/2+r*(1.0/6+r*(1.0/24+r*(1.0/120+r*(1.0/720+r*(1.0/5040)))))))
-	return p * math.Float32frombits(uint32(int32(n)+127)<<23)
 }

@@ -301,34 +301,6 @@ func TestStateGrows(t *testing.T) {
 	}
 }
 
-func TestExpNeg(t *testing.T) {
-	var worst float64
-	for i := 0; i <= 200000; i++ {
-		x := -90 * float64(i) / 200000
-		got := float64(expNeg(float32(x)))
-		want := math.Exp(float64(float32(x)))
-		if float32(x) < -87 {
-			if got != 0 {
-				t.Fatalf("expNeg(%v) = %v, want 0 below -87", x, got)
-			}
-			continue
-		}
-		worst = max(worst, math.Abs(got-want)/want)
-	}
-	if worst > 3e-7 {
-		t.Errorf("expNeg relative error %g", worst)
-	}
-	if expNeg(0) != 1 {
-		t.Errorf("expNeg(0) = %v", expNeg(0))
-	}
-	if v := expNeg(float32(math.NaN())); v == v {
-		t.Errorf("expNeg(NaN) = %v", v)
-	}
-	if v := expNeg(float32(math.Inf(-1))); v != 0 {
-		t.Errorf("expNeg(-Inf) = %v", v)
-	}
-}
-
 // TestGenerateBatchMatchesGenerate decodes prompts of several lengths, more of them than
 // GenerateBatchRows, with stop tokens and length limits, and compares with Generate.
 func TestGenerateBatchMatchesGenerate(t *testing.T) {
