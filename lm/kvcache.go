@@ -244,27 +244,10 @@ func addRows(dst, row []float32, r int) {
 	}
 }
 
-// layerNormRows writes the layer norm of the first r rows of x (c values each) into y:
-// y = (x − mean)/√(var + eps)·gamma + beta, the statistics accumulated in float64 as
-// tensor.LayerNorm does.
+// layerNormRows writes the layer norm of the first r rows of x (c values each) into y, row by
+// row with tensor.LayerNormRow: the arithmetic, and so the bits, of the training forward pass.
 func layerNormRows(y, x, gamma, beta []float32, r, c int, eps float32) {
-	gamma, beta = gamma[:c], beta[:c]
 	for i := range r {
-		xr, yr := x[i*c:(i+1)*c], y[i*c:(i+1)*c]
-		var sum float64
-		for _, v := range xr {
-			sum += float64(v)
-		}
-		mean := sum / float64(c)
-		var ss float64
-		for _, v := range xr {
-			dv := float64(v) - mean
-			ss += dv * dv
-		}
-		rstd := float32(1 / math.Sqrt(ss/float64(c)+float64(eps)))
-		mf := float32(mean)
-		for j, v := range xr {
-			yr[j] = (v-mf)*rstd*gamma[j] + beta[j]
-		}
+		tensor.LayerNormRow(y[i*c:(i+1)*c], x[i*c:(i+1)*c], gamma, beta, eps)
 	}
 }

@@ -13,7 +13,8 @@ import (
 //
 // with the population variance. x is (…,D); gamma and beta are (D), or nil for no scale (1) or
 // no shift (0). It returns y, shaped like x, and the per-row mean and rstd, shaped x.shape[:-1],
-// which LayerNormBackward needs. The statistics are computed in float64.
+// which LayerNormBackward needs. The statistics are computed on the vector kernels in float32, the
+// mean refined by the mean of the centred values.
 func LayerNorm(x, gamma, beta *Tensor, eps float32) (y, mean, rstd *Tensor) {
 	if x.Rank() == 0 {
 		panic(fmt.Sprintf("tensor: LayerNorm: shape %v has no last axis", x.shape))
@@ -71,29 +72,16 @@ func sameDims(a, b []int) bool {
 func layerNormInto(op string, y, mean, rstd, x, gamma, beta *Tensor, eps float32) {
 	n, d := layerNormShapes(op, x, mean, rstd, gamma, beta)
 	mustSameShape(op, y, x)
+	var g, b []float32
+	if gamma != nil {
+		g = gamma.data
+	}
+	if beta != nil {
+		b = beta.data
+	}
 	body := func(lo, hi int) {
 		for r := lo; r < hi; r++ {
-			xr, yr := x.data[r*d:(r+1)*d], y.data[r*d:(r+1)*d]
-			yr = yr[:len(xr)]
-			// Statistics on the vector kernels in float32: a first mean m0, refined by the
-			// mean of x − m0 (small values, so accurate even for rows far from zero mean),
-			// then the sum of the centred squares.
-			// (yr may be xr: x is read completely before y is written.)
-			m0 := kernel.Sum(xr) / float32(d)
-			m := m0 + centredSum(xr, m0)/float32(d)
-			for i, v := range xr {
-				yr[i] = v - m
-			}
-			ss := kernel.Dot(yr, yr)
-			rs := float32(1 / math.Sqrt(float64(ss)/float64(d)+float64(eps)))
-			mean.data[r], rstd.data[r] = m, rs
-			kernel.Scale(yr, rs, yr)
-			if gamma != nil {
-				kernel.Mul(yr, yr, gamma.data)
-			}
-			if beta != nil {
-				kernel.Add(yr, yr, beta.data)
-			}
+			mean.data[r], rstd.data[r] = layerNormRow(y.data[r*d:(r+1)*d], x.data[r*d:(r+1)*d], g, b, eps)
 		}
 	}
 	if n > 1 && n*d >= parallelGrain {
@@ -101,6 +89,45 @@ func layerNormInto(op string, y, mean, rstd, x, gamma, beta *Tensor, eps float32
 	} else {
 		body(0, n)
 	}
+}
+
+// LayerNormRow normalises one row held in a slice as LayerNorm normalises each row of a
+// tensor, with the same arithmetic and so the same bits: y = (x − mean)·rstd·gamma + beta over
+// len(x) values. gamma and beta may be nil (no scale, no shift) or hold len(x) values; y must
+// be at least as long as x and may be x. It returns the row's mean and rstd. It serves
+// inference passes that keep rows in buffers of their own, such as a key/value-cache decoder.
+func LayerNormRow(y, x, gamma, beta []float32, eps float32) (mean, rstd float32) {
+	d := len(x)
+	if len(y) < d || gamma != nil && len(gamma) != d || beta != nil && len(beta) != d {
+		panic(fmt.Sprintf("tensor: LayerNormRow: row of %d values, y %d, gamma %d, beta %d", d, len(y), len(gamma), len(beta)))
+	}
+	if d == 0 {
+		return 0, 0
+	}
+	return layerNormRow(y[:d], x, gamma, beta, eps)
+}
+
+// layerNormRow is LayerNormRow without the checks (len(y) = len(x) ≥ 1).
+func layerNormRow(y, x, gamma, beta []float32, eps float32) (mean, rstd float32) {
+	d := len(x)
+	// Statistics on the vector kernels in float32: a first mean m0, refined by the mean of
+	// x − m0 (small values, so accurate even for rows far from zero mean), then the sum of the
+	// centred squares. (y may be x: x is read completely before y is written.)
+	m0 := kernel.Sum(x) / float32(d)
+	m := m0 + centredSum(x, m0)/float32(d)
+	for i, v := range x {
+		y[i] = v - m
+	}
+	ss := kernel.Dot(y, y)
+	rs := float32(1 / math.Sqrt(float64(ss)/float64(d)+float64(eps)))
+	kernel.Scale(y, rs, y)
+	if gamma != nil {
+		kernel.Mul(y, y, gamma)
+	}
+	if beta != nil {
+		kernel.Add(y, y, beta)
+	}
+	return m, rs
 }
 
 // centredSum returns Σ (x[i] − m) in float32 with four accumulators.

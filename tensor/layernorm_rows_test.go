@@ -93,3 +93,45 @@ func TestLayerNormBackwardWide(t *testing.T) {
 		}
 	}
 }
+
+// TestLayerNormRowMatchesLayerNorm checks that LayerNormRow gives the bits LayerNorm gives
+// each row, its mean and rstd included, with and without gamma and beta, in place too, and
+// that it panics on mismatched lengths.
+func TestLayerNormRowMatchesLayerNorm(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, d := range []int{1, 5, 16, 128, 131} {
+		x := RandNormal(rng, 3, 2, 4, d)
+		gamma, beta := RandNormal(rng, 1, 0.5, d), RandNormal(rng, 0, 0.5, d)
+		for _, gb := range [][2]*Tensor{{gamma, beta}, {nil, beta}, {gamma, nil}, {nil, nil}} {
+			y, mean, rstd := LayerNorm(x, gb[0], gb[1], 1e-5)
+			var g, b []float32
+			if gb[0] != nil {
+				g = gb[0].Data()
+			}
+			if gb[1] != nil {
+				b = gb[1].Data()
+			}
+			for r := range 4 {
+				xr := append([]float32(nil), x.Data()[r*d:(r+1)*d]...)
+				yr := make([]float32, d)
+				m, rs := LayerNormRow(yr, xr, g, b, 1e-5)
+				LayerNormRow(xr, xr, g, b, 1e-5) // in place
+				if m != mean.Data()[r] || rs != rstd.Data()[r] {
+					t.Fatalf("d=%d row %d: mean, rstd %v, %v; LayerNorm %v, %v", d, r, m, rs, mean.Data()[r], rstd.Data()[r])
+				}
+				for i := range d {
+					want := y.Data()[r*d+i]
+					if math.Float32bits(yr[i]) != math.Float32bits(want) || math.Float32bits(xr[i]) != math.Float32bits(want) {
+						t.Fatalf("d=%d row %d [%d]: %v (in place %v), LayerNorm %v", d, r, i, yr[i], xr[i], want)
+					}
+				}
+			}
+		}
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("LayerNormRow with a short gamma did not panic")
+		}
+	}()
+	LayerNormRow(make([]float32, 4), make([]float32, 4), make([]float32, 3), nil, 1e-5)
+}
