@@ -327,6 +327,10 @@ func TestGemmSplitK(t *testing.T) {
 				{m: 16, n: 36, k: 3200, alpha: 1, beta: 1, transB: true},
 				{m: 12, n: 70, k: 1100, alpha: 0.5, beta: 0, padB: 1, padC: 2},
 				{m: 9, n: 100, k: 1500, alpha: 1, beta: -0.5, transA: true, transB: true, padA: 2},
+				// Two strips with a k block per goroutine (a few tokens through a 512→128
+				// projection).
+				{m: 6, n: 128, k: 512, alpha: 1, beta: 1, padC: 1},
+				{m: 2, n: 100, k: 700, alpha: -1, beta: 0, padA: 1, padB: 3},
 			} {
 				checkGemm(t, tc, rng)
 			}
@@ -342,10 +346,11 @@ func TestGemmThreadInvariance(t *testing.T) {
 		// k blocks split over goroutines (gemmSplitsK): even and odd block counts, more blocks
 		// than goroutines, partial tiles.
 		{64, 256, 784}, {32, 128, 1600}, {24, 200, 1000}, {30, 300, 2100}, {16, 36, 3200}, {12, 70, 1100}, {64, 256, 256}, {40, 150, 200},
+		{6, 128, 512}, {2, 100, 700},
 		// Narrow products (gemmNarrow), split by their rows when large.
 		{64, 10, 256}, {5000, 12, 300}, {300, 3, 2000}}
 	if testing.Short() {
-		shapes = [][3]int{{150, 170, 300}, {1, 2000, 300}, {1000, 1, 300}, {6, 1100, 300}, {32, 128, 1600}, {24, 200, 1000}, {16, 36, 3200}}
+		shapes = [][3]int{{150, 170, 300}, {1, 2000, 300}, {1000, 1, 300}, {6, 1100, 300}, {32, 128, 1600}, {24, 200, 1000}, {16, 36, 3200}, {6, 128, 512}}
 	}
 	gemmForEachPath(t, func(t *testing.T) {
 		rng := rand.New(rand.NewPCG(7, 8))
