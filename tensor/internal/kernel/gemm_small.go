@@ -71,9 +71,10 @@ func gemmSmall(g *gemmKernel, transA, transB bool, m, n, k, kc int, alpha float3
 	// So does one of at most two strips with a k block for every goroutine (a few tokens
 	// through a 512→128 projection): each goroutine then streams whole rows of B instead of
 	// a strided half of every row (verifying 4–8 tokens on a 4×128 model: 5–8% faster).
+	kBlocks := (k + kc - 1) / kc
 	narrow := w < procs() && m*n*k >= gemmParallelWork
-	twoStrips := w > 1 && n <= 2*gemmSmallCols && (k+kc-1)/kc >= procs()
-	if kBlocks := (k + kc - 1) / kc; (narrow || twoStrips) && kBlocks > 1 && m*n <= gemmSplitKMaxC {
+	twoStrips := w > 1 && n <= 2*gemmSmallCols && kBlocks >= procs()
+	if (narrow || twoStrips) && kBlocks > 1 && m*n <= gemmSplitKMaxC {
 		job.splitOverK(kBlocks, min(procs(), kBlocks, gemmMaxParts))
 	}
 	job.run()
