@@ -14,6 +14,9 @@
 // has many valid worked solutions, the human one is drawn among them, and every step is
 // verified. -task arith is the arithmetic task with one canonical order of steps, on which
 // the finding did not reproduce (README.md explains why). Model sizes default per task.
+// -teacher-in-order (free order only) trains the teacher on the same problems solved in
+// reading order, a convention of its own, instead of the human solutions: an experiment
+// beside the paper's setting, whose teacher learns the student's data.
 //
 // The recipes all start from the same supervised student (the paper's protocol) and train
 // for the same number of steps with the same batch size and learning rate:
@@ -112,6 +115,7 @@ func main() {
 	minTerms := flag.Int("min-terms", 3, "freeorder: fewest terms")
 	maxTerms := flag.Int("max-terms", 5, "freeorder: most terms")
 	foOps := flag.String("fo-ops", "+", "freeorder: operators drawn from (a subset of \"+*\"), one per problem")
+	teacherInOrder := flag.Bool("teacher-in-order", false, "freeorder: train the teacher on the same problems solved in reading order (task.FreeOrderOptions.InOrder), a convention of its own, instead of the human solutions (an experiment beside the paper's setting, where the teacher learns the student's data)")
 	slips := flag.Float64("slips", 0, "freeorder: probability that a human step states a wrong result and corrects it (self-correction data)")
 	evalSplit := flag.String("eval", "test", "split the recipes are scored on: test, or val for calibrating the protocol without touching the test set")
 	only := flag.String("recipes", "", "comma-separated recipe names to run (empty: all)")
@@ -143,7 +147,7 @@ func main() {
 		"train": *nTrain, "human": *nHuman, "val": *nVal, "test": *nTest, "samples": *samples,
 		"eval": *evalSplit})
 
-	var ar task.Task
+	var ar, teacherTask task.Task
 	switch *taskName {
 	case "arith":
 		rep.Config["task"] = fmt.Sprintf("arith digits=%d mul=%d ops=%d-%d", *digits, *mulDigits, *minOps, *maxOps)
@@ -152,9 +156,16 @@ func main() {
 		ar = a
 	case "freeorder":
 		rep.Config["task"] = fmt.Sprintf("freeorder digits=%d terms=%d-%d ops=%s slips=%g", *digits, *minTerms, *maxTerms, *foOps, *slips)
-		f, err := task.NewFreeOrder(task.FreeOrderOptions{Digits: *digits, MinTerms: *minTerms, MaxTerms: *maxTerms, Ops: *foOps, Slips: *slips})
+		o := task.FreeOrderOptions{Digits: *digits, MinTerms: *minTerms, MaxTerms: *maxTerms, Ops: *foOps, Slips: *slips}
+		f, err := task.NewFreeOrder(o)
 		check(err)
 		ar = f
+		if *teacherInOrder {
+			o.InOrder = true
+			teacherTask, err = task.NewFreeOrder(o)
+			check(err)
+			rep.Config["teacher_data"] = "the same problems solved in reading order"
+		}
 	default:
 		check(fmt.Errorf("-task %q: want freeorder or arith", *taskName))
 	}
@@ -179,7 +190,7 @@ func main() {
 	maxNew := ctxLen - 16 // longest prompt is far shorter; generation also stops at MaxLen
 
 	ev := charlm.Evaluator{Task: ar, Format: format, MaxNew: maxNew}
-	trainSup := func(name string, data []lm.SFTExample, layers, width, steps int, lr float64) *lm.Transformer {
+	trainSup := func(name string, data, val []lm.SFTExample, layers, width, steps int, lr float64) *lm.Transformer {
 		cfg := lm.Config{VocabSize: tok.VocabSize(), MaxLen: ctxLen, Layers: layers, Heads: 4, Width: width}
 		key := fmt.Sprintf("%s-L%d-W%d-steps%d-lr%g-n%d-seed%d-%s", name, layers, width, steps, lr, len(data), *seed,
 			strings.NewReplacer(" ", "_", "=", "", "+", "p", "*", "m").Replace(rep.Config["task"].(string)))
@@ -187,8 +198,21 @@ func main() {
 		check(err)
 		return m
 	}
-	teacher := trainSup("teacher", train, *tLayers, *tWidth, *tSteps, 2e-3)
-	student0 := trainSup("student", human, *sLayers, *sWidth, *sSteps, 3e-3)
+	// The teacher's supervised data: the human solutions, or with -teacher-in-order the same
+	// problems (the same seed draws the same splits) solved in reading order.
+	teacherName, teacherTrain, teacherVal := "teacher", train, val
+	if teacherTask != nil {
+		ts, err := task.MakeSplits(teacherTask, task.SplitSizes{Train: *nTrain, Validation: *nVal, Test: *nTest}, rand.New(rand.NewPCG(*seed, 1)))
+		check(err)
+		for i, p := range ts.Train {
+			if p.Prompt != splits.Train[i].Prompt {
+				check(fmt.Errorf("in-order training problem %d is %q, the student's is %q", i, p.Prompt, splits.Train[i].Prompt))
+			}
+		}
+		teacherName, teacherTrain, teacherVal = "teacher-inorder", format.HumanExamples(ts.Train), format.HumanExamples(ts.Validation)
+	}
+	teacher := trainSup(teacherName, teacherTrain, teacherVal, *tLayers, *tWidth, *tSteps, 2e-3)
+	student0 := trainSup("student", human, val, *sLayers, *sWidth, *sSteps, 3e-3)
 	logf("teacher %d parameters, student %d", teacher.NumParams(), student0.NumParams())
 
 	if *evalSplit == "train" {
