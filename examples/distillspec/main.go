@@ -193,13 +193,8 @@ func main() {
 	// problems (the same seed draws the same splits) solved in reading order.
 	targetName, targetTrain, targetVal := "teacher", train, val
 	if targetTask != nil {
-		ts, err := task.MakeSplits(targetTask, task.SplitSizes{Train: *nTrain, Validation: *nVal, Test: *nTest}, rand.New(rand.NewPCG(*seed, 1)))
+		ts, err := charlm.SameProblemSplits(targetTask, task.SplitSizes{Train: *nTrain, Validation: *nVal, Test: *nTest}, *seed, splits)
 		check(err)
-		for i, p := range ts.Train {
-			if p.Prompt != splits.Train[i].Prompt {
-				check(fmt.Errorf("in-order training problem %d is %q, the draft's is %q", i, p.Prompt, splits.Train[i].Prompt))
-			}
-		}
 		targetName, targetTrain, targetVal = "teacher-inorder", format.HumanExamples(ts.Train), format.HumanExamples(ts.Validation)
 	}
 	target := sup(targetName, *tLayers, *tWidth, *tSteps, 2e-3, targetTrain, targetVal)

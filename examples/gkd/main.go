@@ -202,13 +202,8 @@ func main() {
 	// problems (the same seed draws the same splits) solved in reading order.
 	teacherName, teacherTrain, teacherVal := "teacher", train, val
 	if teacherTask != nil {
-		ts, err := task.MakeSplits(teacherTask, task.SplitSizes{Train: *nTrain, Validation: *nVal, Test: *nTest}, rand.New(rand.NewPCG(*seed, 1)))
+		ts, err := charlm.SameProblemSplits(teacherTask, task.SplitSizes{Train: *nTrain, Validation: *nVal, Test: *nTest}, *seed, splits)
 		check(err)
-		for i, p := range ts.Train {
-			if p.Prompt != splits.Train[i].Prompt {
-				check(fmt.Errorf("in-order training problem %d is %q, the student's is %q", i, p.Prompt, splits.Train[i].Prompt))
-			}
-		}
 		teacherName, teacherTrain, teacherVal = "teacher-inorder", format.HumanExamples(ts.Train), format.HumanExamples(ts.Validation)
 	}
 	teacher := trainSup(teacherName, teacherTrain, teacherVal, *tLayers, *tWidth, *tSteps, 2e-3)

@@ -119,3 +119,23 @@ func (e Evaluator) accuracy(ctx context.Context, m *lm.Transformer, problems []t
 	}
 	return right / float64(len(gens))
 }
+
+// SameProblemSplits draws the splits of t with sizes from the seed's generator, as the examples
+// draw their main splits, and checks that the training problems have ref's prompts: the same
+// problems, solved another way (task.FreeOrderOptions.InOrder draws the same problems as a
+// random order).
+func SameProblemSplits(t task.Task, sizes task.SplitSizes, seed uint64, ref task.Splits) (task.Splits, error) {
+	s, err := task.MakeSplits(t, sizes, rand.New(rand.NewPCG(seed, 1)))
+	if err != nil {
+		return s, err
+	}
+	if len(s.Train) != len(ref.Train) {
+		return s, fmt.Errorf("charlm: SameProblemSplits: %d training problems, the reference has %d", len(s.Train), len(ref.Train))
+	}
+	for i, p := range s.Train {
+		if p.Prompt != ref.Train[i].Prompt {
+			return s, fmt.Errorf("charlm: SameProblemSplits: training problem %d is %q, the reference's is %q", i, p.Prompt, ref.Train[i].Prompt)
+		}
+	}
+	return s, nil
+}
