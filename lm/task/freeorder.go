@@ -138,7 +138,9 @@ func (f *FreeOrder) Sample(rng *rand.Rand) (Problem, error) {
 			}
 			b.WriteString(strconv.FormatInt(r, 10))
 			if f.opts.InOrder {
-				left = append(left[:0], append([]int64{r}, left[2:]...)...)
+				// The result takes the place of the first two numbers.
+				left[1] = r
+				left = left[1:]
 				continue
 			}
 			// Remove both operands (the larger index first) and append the result.

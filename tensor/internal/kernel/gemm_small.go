@@ -15,8 +15,9 @@ package kernel
 // The k blocks are gemmPacked's, and every element is computed as there: one chain of
 // multiply-adds over each k block in order, written back with alpha and beta the same way. So a
 // row of C has the same bits whether it is computed with few rows or many (callers such as a
-// key/value cache rely on it). The work is split over goroutines by columns only, in whole
-// strips, so the result does not depend on the number of goroutines either.
+// key/value cache rely on it). The work is split over goroutines by columns, in whole strips,
+// or, for products too narrow for that, by whole k blocks added into C in block order (see
+// splitKPart), so the result does not depend on the number of goroutines either.
 
 const (
 	// gemmSmallMaxM is the largest m that takes the small-m path.
