@@ -49,6 +49,9 @@ type gemmKernel struct {
 	microA func(k int, a []float32, ars, aps int, b []float32, bs int, c []float32, ldc int, alpha, beta float32)
 	// pack interleaves rows (see gemmPackRows); nil means gemmPackRows.
 	pack gemmPackFunc
+	// transpose sets dst[p*ldd+r] = src[r*lds+p] for r < rows, p < cols; nil means
+	// transposeGeneric.
+	transpose func(dst []float32, ldd int, src []float32, lds, rows, cols int)
 	// dot4 returns Σ_p x[p]·rows[r][p] for p < k, for four rows; every row is reduced in the
 	// same order.
 	dot4 func(k int, x, r0, r1, r2, r3 []float32) (s0, s1, s2, s3 float32)
@@ -93,6 +96,10 @@ func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 	}
 	if m <= gemmSmallMaxM && g.smallN != nil {
 		gemmSmall(g, transA, transB, m, n, k, gemmKBlock(g, n, k, transB), alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	if gemmTransposedPays(transA, transB, m, n, k) {
+		gemmTransposed(g, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
 	if n <= gemmNarrowMaxN && g.smallN != nil {

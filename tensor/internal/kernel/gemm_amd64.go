@@ -10,12 +10,13 @@ package kernel
 var gemmAVX512 = gemmKernel{
 	mr: 14, nr: 32,
 	kc: 256, mc: 14 * 24, nc: 512,
-	micro:  gemmMicroAVX512,
-	micro8: gemmMicro8AVX512,
-	microA: gemmMicroStridedAVX512,
-	pack:   gemmPackRowsAVX512Go,
-	dot4:   gemvDot4AVX512Go,
-	axpy:   gemvAxpyAVX512Go,
+	micro:     gemmMicroAVX512,
+	micro8:    gemmMicro8AVX512,
+	microA:    gemmMicroStridedAVX512,
+	pack:      gemmPackRowsAVX512Go,
+	transpose: transposeAVX512,
+	dot4:      gemvDot4AVX512Go,
+	axpy:      gemvAxpyAVX512Go,
 }
 
 // gemmAVX2 uses a 6×16 tile: 12 ymm accumulators, one broadcast A value and two B vectors,
@@ -83,6 +84,30 @@ func gemmPackRowsAVX512(kb int, src *float32, ld int, dst *float32, rows, width 
 
 //go:noescape
 func gemmPackT16AVX512(blocks int, src *float32, ld int, dst *float32, width, rows, lanes int)
+
+// transposeAVX512 is the AVX-512 transpose: 16×16 tiles transposed in registers (the packing
+// kernel, storing rows of ldd floats), and the last cols mod 16 columns one by one.
+func transposeAVX512(dst []float32, ldd int, src []float32, lds, rows, cols int) {
+	if rows <= 0 || cols <= 0 {
+		return
+	}
+	if int64(ldd)*int64(cols) >= 1<<31 || int64(lds)*int64(rows) >= 1<<31 {
+		transposeGeneric(dst, ldd, src, lds, rows, cols)
+		return
+	}
+	_ = dst[(cols-1)*ldd+rows-1]
+	_ = src[(rows-1)*lds+cols-1]
+	blocks := cols / 16
+	for r0 := 0; r0 < rows; r0 += 16 {
+		rr := min(16, rows-r0)
+		if blocks > 0 {
+			gemmPackT16AVX512(blocks, &src[r0*lds], lds, &dst[r0], ldd, rr, rr)
+		}
+	}
+	if done := blocks * 16; done < cols {
+		transposeGeneric(dst[done*ldd:], ldd, src[done:], lds, rows, cols-done)
+	}
+}
 
 // gemmPackRowsAVX512Go is gemmPackRows for AVX-512: 16×16 transposes in registers for whole
 // groups of 16 steps, gathers for the rest.

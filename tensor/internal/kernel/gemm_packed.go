@@ -87,6 +87,14 @@ func gemmAligned(s []float32, n int) []float32 {
 // gemmPacked multiplies with packed panels, splitting the rows, the columns or the k blocks of
 // the product over goroutines when it is large enough.
 func gemmPacked(g *gemmKernel, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	job := newPackedJob(g, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	job.run()
+	job.args, job.tc = gemmArgs{}, nil
+	putGemmJob(job)
+}
+
+// newPackedJob sets up gemmPacked's job: its arguments and how it splits over goroutines.
+func newPackedJob(g *gemmKernel, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) *gemmJob {
 	job := getGemmJob()
 	job.args = gemmArgs{
 		g: g, transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, beta: beta,
@@ -111,9 +119,7 @@ func gemmPacked(g *gemmKernel, transA, transB bool, m, n, k int, alpha float32, 
 	if kBlocks := (k + job.args.kc - 1) / job.args.kc; w > 1 && gemmSplitsK(m, n, k, transB) && kBlocks > 1 {
 		job.splitOverK(kBlocks, min(w, kBlocks))
 	}
-	job.run()
-	job.args = gemmArgs{}
-	putGemmJob(job)
+	return job
 }
 
 // gemmSplitsK reports whether a product splits its k blocks, rather than the rows or columns of
@@ -178,7 +184,12 @@ func (j *gemmJob) packedPart(part int) {
 	case j.splitN:
 		p.block(0, p.m, lo*p.g.nr, min(hi*p.g.nr, p.n), 0, p.k, p.c, p.ldc, p.beta, buf)
 	default:
-		p.block(lo*p.g.mr, min(hi*p.g.mr, p.m), 0, p.n, 0, p.k, p.c, p.ldc, p.beta, buf)
+		i0, i1 := lo*p.g.mr, min(hi*p.g.mr, p.m)
+		p.block(i0, i1, 0, p.n, 0, p.k, p.c, p.ldc, p.beta, buf)
+		if j.tc != nil {
+			// The rows just computed are columns of the product the caller wants.
+			j.transpose(j.tc[i0:], j.tldc, p.c[i0*p.ldc:], p.ldc, i1-i0, p.n)
+		}
 	}
 	putGemmBuf(buf)
 }

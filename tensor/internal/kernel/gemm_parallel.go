@@ -31,6 +31,12 @@ type gemmJob struct {
 	tiles  int // tiles or k blocks (packed), granules (gemv) or strips (small) along the split dimension
 	// scratch holds the products of the k blocks after the first part's, when splitK.
 	scratch []float32
+	// tc, if not nil, receives the transpose of the rows of a packed product split by rows,
+	// each part's rows as it finishes them (see gemmTransposed): C[i][j] goes to
+	// tc[j*tldc+i].
+	tc        []float32
+	tldc      int
+	transpose func(dst []float32, ldd int, src []float32, lds, rows, cols int)
 	claims
 }
 
