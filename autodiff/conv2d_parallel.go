@@ -1,7 +1,5 @@
 package autodiff
 
-import "github.com/tenet-ml/tenet/tensor"
-
 // convWork runs the per-image loops of a convolution over goroutines with tensor.Parallel:
 // unfolding images into the im2col matrix, scattering the product into the (N, O, P) output,
 // and the groups of per-image filter-gradient products. A range of images goes to one
@@ -102,7 +100,7 @@ func (cw *convWork) filterGradGroups(lo, hi int) {
 			if n > grp*convGradGroup {
 				beta = 1
 			}
-			tensor.Gemm(false, true, g.o, k, p, 1, cw.dy[n*op:(n+1)*op], p, cw.cols[n*p:], np, beta, acc, k)
+			filterGradProduct(g.o, k, p, cw.dy[n*op:(n+1)*op], p, cw.cols[n*p:], np, beta, acc)
 		}
 	}
 }

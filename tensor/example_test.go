@@ -54,6 +54,26 @@ func ExampleGemm() {
 	// [106 104 114 108]
 }
 
+// ExampleRowDots computes the dot products of two rows of A with three rows of B.
+func ExampleRowDots() {
+	a := []float32{
+		1, 2, 3,
+		0, 1, 0,
+	}
+	b := []float32{
+		1, 0, 0,
+		0, 1, 0,
+		1, 1, 1,
+	}
+	c := make([]float32, 2*3)
+	tensor.RowDots(2, 3, 3, 1, a, 3, b, 3, 0, c, 3)
+	fmt.Println(c[:3])
+	fmt.Println(c[3:])
+	// Output:
+	// [1 2 6]
+	// [0 1 1]
+}
+
 func ExampleSoftmax() {
 	logits := tensor.FromSlice([]float32{1e4, 1e4, -1e4, 0}, 2, 2)
 	fmt.Println(tensor.Softmax(logits))

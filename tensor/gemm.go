@@ -32,21 +32,22 @@ func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 	if transB {
 		br, bc = n, k
 	}
-	checkMatrix("A", ar, ac, a, lda)
-	checkMatrix("B", br, bc, b, ldb)
-	checkMatrix("C", m, n, c, ldc)
+	checkMatrix("Gemm", "A", ar, ac, a, lda)
+	checkMatrix("Gemm", "B", br, bc, b, ldb)
+	checkMatrix("Gemm", "C", m, n, c, ldc)
 	if m == 0 || n == 0 {
 		return
 	}
 	kernel.Gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
-// checkMatrix panics unless s holds a rows×cols row-major matrix with leading dimension ld.
-func checkMatrix(name string, rows, cols int, s []float32, ld int) {
+// checkMatrix panics, naming op, unless s holds a rows×cols row-major matrix with leading
+// dimension ld.
+func checkMatrix(op, name string, rows, cols int, s []float32, ld int) {
 	if ld < max(cols, 1) {
-		panic(fmt.Sprintf("tensor: Gemm: %s is %d×%d but its leading dimension is %d", name, rows, cols, ld))
+		panic(fmt.Sprintf("tensor: %s: %s is %d×%d but its leading dimension is %d", op, name, rows, cols, ld))
 	}
 	if rows > 0 && cols > 0 && len(s) < (rows-1)*ld+cols {
-		panic(fmt.Sprintf("tensor: Gemm: %s is %d×%d with leading dimension %d but holds only %d values", name, rows, cols, ld, len(s)))
+		panic(fmt.Sprintf("tensor: %s: %s is %d×%d with leading dimension %d but holds only %d values", op, name, rows, cols, ld, len(s)))
 	}
 }
