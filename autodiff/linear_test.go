@@ -19,6 +19,82 @@ func TestLinearGradients(t *testing.T) {
 	check(t, "linear without bias", func(tp *Tape) *Var { return tp.Linear(x, w, nil) }, x, w)
 }
 
+func TestLinearReLUGradients(t *testing.T) {
+	// Draw until every pre-activation is at least 0.05 from the rectifier's kink, where the
+	// finite differences would straddle it.
+	var x, x3, w, b *Var
+	for seed := uint64(57); ; seed++ {
+		rng := newRNG(seed)
+		x = randVar(rng, -1, 1, 5, 4)
+		x3 = randVar(rng, -1, 1, 2, 3, 4)
+		w = randVar(rng, -1, 1, 4, 6)
+		b = randVar(rng, -1, 1, 6)
+		tx := NewVar(x.Value.Clone(), false)
+		tp := NewTape()
+		if farFromKink(tp.Linear(x, w, b), tp.Linear(x3, w, b), tp.Linear(tp.Tanh(tx), w, b), tp.MatMul(x, w)) {
+			break
+		}
+	}
+	check(t, "linear relu", func(tp *Tape) *Var { return tp.LinearReLU(x, w, b) }, x, w, b)
+	check(t, "linear relu rank 3", func(tp *Tape) *Var { return tp.LinearReLU(x3, w, b) }, x3, w, b)
+	check(t, "linear relu of an intermediate, bias reused", func(tp *Tape) *Var {
+		return tp.Mul(tp.LinearReLU(tp.Tanh(x), w, b), tp.Exp(b))
+	}, x, w, b)
+	check(t, "linear relu without bias", func(tp *Tape) *Var { return tp.LinearReLU(x, w, nil) }, x, w)
+}
+
+// farFromKink reports whether every element of the vs is at least 0.05 from zero.
+func farFromKink(vs ...*Var) bool {
+	for _, v := range vs {
+		for _, z := range v.Value.Data() {
+			if math.Abs(float64(z)) < 0.05 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// TestLinearReLUMatchesLinearThenReLU checks that the fused operation has the bits of its two
+// parts, forward and backward, and leaves its output's gradient as the loss gave it.
+func TestLinearReLUMatchesLinearThenReLU(t *testing.T) {
+	rng := newRNG(59)
+	x := randVar(rng, -1, 1, 64, 300)
+	w := randVar(rng, -0.2, 0.2, 300, 256)
+	b := randVar(rng, -0.5, 0.5, 256)
+	params := []Param{{"x", x}, {"w", w}, {"b", b}}
+	grads := func(fused bool) (y, dy []float32, g [][]float32) {
+		ZeroGrad(params)
+		tp := NewTape()
+		var out *Var
+		if fused {
+			out = tp.LinearReLU(x, w, b)
+		} else {
+			out = tp.ReLU(tp.Linear(x, w, b))
+		}
+		tp.Backward(tp.SumAll(tp.Square(tp.AddScalar(out, -0.1))))
+		for _, p := range params {
+			g = append(g, p.Var.Grad.Clone().Data())
+		}
+		return out.Value.Clone().Data(), out.Grad.Clone().Data(), g
+	}
+	y1, dy1, g1 := grads(true)
+	y2, dy2, g2 := grads(false)
+	same := func(what string, a, b []float32) {
+		t.Helper()
+		for i := range a {
+			if math.Float32bits(a[i]) != math.Float32bits(b[i]) {
+				t.Fatalf("%s[%d]: fused %v, unfused %v", what, i, a[i], b[i])
+			}
+		}
+	}
+	same("y", y1, y2)
+	same("dy", dy1, dy2)
+	for i, p := range params {
+		same(p.Name+".grad", g1[i], g2[i])
+	}
+}
+
 // TestLinearMatchesMatMulAdd compares Linear with the two operations it fuses, on a product
 // large enough to take several k blocks and to split over goroutines.
 func TestLinearMatchesMatMulAdd(t *testing.T) {

@@ -104,10 +104,13 @@ func (g mmGeom) product(transA, transB bool, a, b, c []float32, beta float32) {
 //	both:          dA = Bᵀ·Gᵀ,    dB = Gᵀ·Aᵀ
 //
 // With a shared B, dB sums the batch entries' contributions.
-func matmulBackward(tp *Tape, r *record) {
+func matmulBackward(tp *Tape, r *record) { matmulBackwardFrom(tp, r, r.out.Grad.Data()) }
+
+// matmulBackwardFrom is matmulBackward with the product's output gradient dc given.
+func matmulBackwardFrom(tp *Tape, r *record, dc []float32) {
 	transA, transB := r.i[0] == 1, r.i[1] == 1
 	g := matmulGeom(r.a.Value.Shape(), r.b.Value.Shape(), transA, transB)
-	a, b, dc := r.a.Value.Data(), r.b.Value.Data(), r.out.Grad.Data()
+	a, b := r.a.Value.Data(), r.b.Value.Data()
 	sa, sb, sc := g.m*g.k, g.k*g.n, g.m*g.n
 	if g.shared {
 		sb = 0

@@ -30,6 +30,7 @@ const (
 	opL2Normalize
 	opAttention
 	opBiasAdd
+	opLinearReLU
 	numOps
 )
 
@@ -60,5 +61,6 @@ var backwardFns = [numOps]func(tp *Tape, r *record){
 	opWhere:        whereBackward,
 	opL2Normalize:  l2NormalizeBackward,
 	opBiasAdd:      biasAddBackward,
+	opLinearReLU:   linearReLUBackward,
 	opAttention:    attentionBackward,
 }

@@ -45,6 +45,12 @@ func (l *Linear) Forward(tp *autodiff.Tape, x *autodiff.Var) *autodiff.Var {
 	return tp.Linear(x, l.W, l.B)
 }
 
+// ForwardReLU returns max(x·W + b, 0): Forward followed by a rectifier, computed as one
+// operation (autodiff.Tape.LinearReLU), with the same values.
+func (l *Linear) ForwardReLU(tp *autodiff.Tape, x *autodiff.Var) *autodiff.Var {
+	return tp.LinearReLU(x, l.W, l.B)
+}
+
 // Params returns Name.weight and, with a bias, Name.bias.
 func (l *Linear) Params() []autodiff.Param {
 	ps := []autodiff.Param{{Name: join(l.Name, "weight"), Var: l.W}}
