@@ -82,11 +82,9 @@ func Axpy(alpha float32, x, y []float32) {
 		f(alpha, x, y)
 		return
 	}
-	n := len(x)
-	Parallel(blocks(n), elementwiseParallelMin/blockLen, func(lo, hi int) {
-		lo, hi = span(lo, hi, n)
-		f(alpha, x[lo:hi], y[lo:hi])
-	})
+	j := getElemJob()
+	j.axpy, j.alpha, j.a, j.dst = f, alpha, x, y
+	j.split(len(x))
 }
 
 // Scale computes dst[i] = alpha·x[i] over len(x) elements; dst may be x.
@@ -97,11 +95,9 @@ func Scale(dst []float32, alpha float32, x []float32) {
 		f(dst, alpha, x)
 		return
 	}
-	n := len(x)
-	Parallel(blocks(n), elementwiseParallelMin/blockLen, func(lo, hi int) {
-		lo, hi = span(lo, hi, n)
-		f(dst[lo:hi], alpha, x[lo:hi])
-	})
+	j := getElemJob()
+	j.scale, j.alpha, j.a, j.dst = f, alpha, x, dst
+	j.split(len(x))
 }
 
 // Add computes dst[i] = a[i] + b[i] over len(a) elements; dst may alias a or b.
@@ -120,11 +116,70 @@ func binary(f func(dst, a, b []float32), dst, a, b []float32) {
 		f(dst, a, b)
 		return
 	}
-	n := len(a)
-	Parallel(blocks(n), elementwiseParallelMin/blockLen, func(lo, hi int) {
-		lo, hi = span(lo, hi, n)
-		f(dst[lo:hi], a[lo:hi], b[lo:hi])
-	})
+	j := getElemJob()
+	j.bin, j.dst, j.a, j.b = f, dst, a, b
+	j.split(len(a))
+}
+
+// elemJob is one call of an elementwise kernel split over goroutines (Axpy, Scale or a binary
+// kernel: the one function set), chunks of blocks claimed like Parallel's. A pooled job rather
+// than a closure handed to Parallel, so that a split call allocates nothing.
+type elemJob struct {
+	bin          func(dst, a, b []float32)
+	axpy         func(alpha float32, x, y []float32)
+	scale        func(dst []float32, alpha float32, x []float32)
+	dst, a, b    []float32
+	alpha        float32
+	n, nb, chunk int // elements, blocks, blocks per chunk
+	claims
+}
+
+var elemJobs = make(chan *elemJob, 8)
+
+func getElemJob() *elemJob {
+	select {
+	case j := <-elemJobs:
+		return j
+	default:
+		return &elemJob{claims: newClaims()}
+	}
+}
+
+// split runs the job's kernel over n elements, in chunks over the goroutines Parallel would
+// use (on the calling one alone when that is one), and releases the job.
+func (j *elemJob) split(n int) {
+	j.n, j.nb = n, blocks(n)
+	workers := min(Workers(j.nb, elementwiseParallelMin/blockLen), parallelMaxChunks)
+	if workers <= 1 {
+		j.run(0, n)
+	} else {
+		j.chunk = (j.nb + workers - 1) / workers
+		j.claims.run(j, (j.nb+j.chunk-1)/j.chunk)
+	}
+	j.bin, j.axpy, j.scale, j.dst, j.a, j.b = nil, nil, nil, nil, nil, nil
+	select {
+	case elemJobs <- j:
+	default:
+	}
+}
+
+func (j *elemJob) work(gen uint32, top bool) { j.claims.work(gen, top, j.runChunk) }
+
+func (j *elemJob) runChunk(part int) {
+	lo, hi := span(part*j.chunk, min((part+1)*j.chunk, j.nb), j.n)
+	j.run(lo, hi)
+}
+
+// run applies the kernel to elements [lo, hi).
+func (j *elemJob) run(lo, hi int) {
+	switch {
+	case j.bin != nil:
+		j.bin(j.dst[lo:hi], j.a[lo:hi], j.b[lo:hi])
+	case j.axpy != nil:
+		j.axpy(j.alpha, j.a[lo:hi], j.dst[lo:hi])
+	default:
+		j.scale(j.dst[lo:hi], j.alpha, j.a[lo:hi])
+	}
 }
 
 // blocks returns the number of blockLen blocks covering n elements.
