@@ -88,7 +88,7 @@ type adamJob struct {
 }
 
 // adamJobs keeps jobs between calls, so that a parallel update allocates nothing once warm.
-var adamJobs = make(chan *adamJob, 8)
+var adamJobs = newFreeList(8, func() *adamJob { return &adamJob{claims: newClaims()} })
 
 func (j *adamJob) work(gen uint32, top bool) { j.claims.work(gen, top, j.runChunk) }
 
@@ -107,19 +107,11 @@ func adamParallel(f func(x, g, m, v []float32, p AdamParams), x, g, m, v []float
 		f(x, g, m, v, p)
 		return
 	}
-	var j *adamJob
-	select {
-	case j = <-adamJobs:
-	default:
-		j = &adamJob{claims: newClaims()}
-	}
+	j := adamJobs.get()
 	chunk := (nb + workers - 1) / workers
 	j.f, j.x, j.g, j.m, j.v, j.p = f, x, g, m, v, p
 	j.n, j.nb, j.chunk = n, nb, chunk
 	j.claims.run(j, (nb+chunk-1)/chunk)
 	j.f, j.x, j.g, j.m, j.v = nil, nil, nil, nil, nil
-	select {
-	case adamJobs <- j:
-	default:
-	}
+	adamJobs.put(j)
 }

@@ -16,29 +16,19 @@ const (
 	gemvAccRowsMin = 512
 )
 
-// gemvScratch keeps rows of sums for the axpy form between calls (not emptied by the garbage
-// collector, so steady-state calls do not allocate).
-var gemvScratch = make(chan *[]float32, 8)
+// gemvScratch keeps rows of sums for the axpy form between calls.
+var gemvScratch = newFreeList(8, func() *[]float32 { return new([]float32) })
 
+// getGemvScratch returns scratch of at least n floats.
 func getGemvScratch(n int) *[]float32 {
-	var s *[]float32
-	select {
-	case s = <-gemvScratch:
-	default:
-		s = new([]float32)
-	}
+	s := gemvScratch.get()
 	if cap(*s) < n {
 		*s = make([]float32, n)
 	}
 	return s
 }
 
-func putGemvScratch(s *[]float32) {
-	select {
-	case gemvScratch <- s:
-	default:
-	}
-}
+func putGemvScratch(s *[]float32) { gemvScratch.put(s) }
 
 // gemvArgs is one matrix–vector product y = alpha·(M·x or xᵀ·M) + beta·y over plain slices.
 type gemvArgs struct {
@@ -57,25 +47,12 @@ type gemvArgs struct {
 // gemvBuf holds gathered copies of strided vectors.
 type gemvBuf struct{ x, y []float32 }
 
-// gemvBufs keeps gather buffers between calls (like gemmBufs, never emptied by the garbage
-// collector).
-var gemvBufs = make(chan *gemvBuf, 8)
+// gemvBufs keeps gather buffers between calls.
+var gemvBufs = newFreeList(8, func() *gemvBuf { return new(gemvBuf) })
 
-func getGemvBuf() *gemvBuf {
-	select {
-	case b := <-gemvBufs:
-		return b
-	default:
-		return new(gemvBuf)
-	}
-}
+func getGemvBuf() *gemvBuf { return gemvBufs.get() }
 
-func putGemvBuf(b *gemvBuf) {
-	select {
-	case gemvBufs <- b:
-	default:
-	}
-}
+func putGemvBuf(b *gemvBuf) { gemvBufs.put(b) }
 
 // gemv handles m == 1 or n == 1.
 func gemv(g *gemmKernel, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {

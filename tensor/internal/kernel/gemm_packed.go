@@ -51,25 +51,12 @@ type gemmBuf struct {
 	t    [gemmMaxTile]float32 // scratch tile for partial tiles
 }
 
-// gemmBufs keeps packing buffers between calls. Unlike a sync.Pool it is not emptied by the
-// garbage collector, so steady-state calls never allocate; it holds at most a few buffers.
-var gemmBufs = make(chan *gemmBuf, 8)
+// gemmBufs keeps packing buffers between calls; it holds at most a few.
+var gemmBufs = newFreeList(8, func() *gemmBuf { return new(gemmBuf) })
 
-func getGemmBuf() *gemmBuf {
-	select {
-	case b := <-gemmBufs:
-		return b
-	default:
-		return new(gemmBuf)
-	}
-}
+func getGemmBuf() *gemmBuf { return gemmBufs.get() }
 
-func putGemmBuf(b *gemmBuf) {
-	select {
-	case gemmBufs <- b:
-	default:
-	}
-}
+func putGemmBuf(b *gemmBuf) { gemmBufs.put(b) }
 
 // gemmAligned returns a slice of n float32s starting on a 64-byte boundary, reusing s when it is
 // large enough.

@@ -40,24 +40,12 @@ type gemmJob struct {
 	claims
 }
 
-// gemmJobs keeps jobs between calls (like gemmBufs, never emptied by the garbage collector).
-var gemmJobs = make(chan *gemmJob, 16)
+// gemmJobs keeps jobs between calls.
+var gemmJobs = newFreeList(16, func() *gemmJob { return &gemmJob{claims: newClaims()} })
 
-func getGemmJob() *gemmJob {
-	select {
-	case j := <-gemmJobs:
-		return j
-	default:
-		return &gemmJob{claims: newClaims()}
-	}
-}
+func getGemmJob() *gemmJob { return gemmJobs.get() }
 
-func putGemmJob(j *gemmJob) {
-	select {
-	case gemmJobs <- j:
-	default:
-	}
-}
+func putGemmJob(j *gemmJob) { gemmJobs.put(j) }
 
 // run executes every part of j and returns when all are done (adding the k blocks of a
 // product split over k into C).

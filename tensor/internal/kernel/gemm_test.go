@@ -358,25 +358,34 @@ func TestGemmThreadInvariance(t *testing.T) {
 			for tr := range 4 {
 				tc := gemmCase{transA: tr%2 == 1, transB: tr/2 == 1, m: s[0], n: s[1], k: s[2], padC: 1, alpha: 0.7, beta: 0.3}
 				a, lda, b, ldb, c0, ldc := tc.operands(rng)
-				var ref []float32
-				for _, procs := range []int{1, 2, 3} {
-					prev := runtime.GOMAXPROCS(procs)
-					c := append([]float32(nil), c0...)
+				checkProcsInvariant(t, tc, c0, func(c []float32) {
 					Gemm(tc.transA, tc.transB, tc.m, tc.n, tc.k, tc.alpha, a, lda, b, ldb, tc.beta, c, ldc)
-					runtime.GOMAXPROCS(prev)
-					if ref == nil {
-						ref = c
-						continue
-					}
-					for i := range c {
-						if math.Float32bits(c[i]) != math.Float32bits(ref[i]) {
-							t.Fatalf("%v: GOMAXPROCS=%d gives c[%d] = %v, GOMAXPROCS=1 gives %v", tc, procs, i, c[i], ref[i])
-						}
-					}
-				}
+				})
 			}
 		}
 	})
+}
+
+// checkProcsInvariant runs run on copies of c0 with GOMAXPROCS 1, 2 and 3 and fails unless the
+// results have the same bits (NaN padding included).
+func checkProcsInvariant(t *testing.T, what any, c0 []float32, run func(c []float32)) {
+	t.Helper()
+	var ref []float32
+	for _, procs := range []int{1, 2, 3} {
+		prev := runtime.GOMAXPROCS(procs)
+		c := append([]float32(nil), c0...)
+		run(c)
+		runtime.GOMAXPROCS(prev)
+		if ref == nil {
+			ref = c
+			continue
+		}
+		for i := range c {
+			if math.Float32bits(c[i]) != math.Float32bits(ref[i]) && !(isNaN(c[i]) && isNaN(ref[i])) {
+				t.Fatalf("%v: GOMAXPROCS=%d gives c[%d] = %v, GOMAXPROCS=1 gives %v", what, procs, i, c[i], ref[i])
+			}
+		}
+	}
 }
 
 // TestGemmAllocs checks that a steady-state call allocates nothing.

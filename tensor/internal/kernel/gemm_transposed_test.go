@@ -3,7 +3,6 @@ package kernel
 import (
 	"math"
 	"math/rand/v2"
-	"runtime"
 	"testing"
 )
 
@@ -49,22 +48,9 @@ func TestGemmTransposedThreads(t *testing.T) {
 	for _, s := range [][3]int{{32, 1600, 128}, {32, 256, 256}, {40, 500, 600}} {
 		tc := gemmCase{transB: true, m: s[0], n: s[1], k: s[2], padC: 1, alpha: 0.7, beta: 0.3}
 		a, lda, b, ldb, c0, ldc := tc.operands(rng)
-		var ref []float32
-		for _, procs := range []int{1, 2, 3} {
-			prev := runtime.GOMAXPROCS(procs)
-			c := append([]float32(nil), c0...)
+		checkProcsInvariant(t, tc, c0, func(c []float32) {
 			Gemm(false, true, tc.m, tc.n, tc.k, tc.alpha, a, lda, b, ldb, tc.beta, c, ldc)
-			runtime.GOMAXPROCS(prev)
-			if ref == nil {
-				ref = c
-				continue
-			}
-			for i := range c {
-				if math.Float32bits(c[i]) != math.Float32bits(ref[i]) && !(isNaN(c[i]) && isNaN(ref[i])) {
-					t.Fatalf("%v: GOMAXPROCS=%d gives c[%d] = %v, GOMAXPROCS=1 gives %v", tc, procs, i, c[i], ref[i])
-				}
-			}
-		}
+		})
 	}
 }
 

@@ -25,24 +25,14 @@ type parJob struct {
 	claims
 }
 
-// parJobs keeps jobs between calls (a channel, which the garbage collector never empties).
-var parJobs = make(chan *parJob, 64)
+// parJobs keeps jobs between calls.
+var parJobs = newFreeList(64, func() *parJob { return &parJob{claims: newClaims()} })
 
-func getParJob() *parJob {
-	select {
-	case j := <-parJobs:
-		return j
-	default:
-		return &parJob{claims: newClaims()}
-	}
-}
+func getParJob() *parJob { return parJobs.get() }
 
 func putParJob(j *parJob) {
 	j.fn = nil
-	select {
-	case parJobs <- j:
-	default:
-	}
+	parJobs.put(j)
 }
 
 // work claims and runs chunks of generation gen until none is left.

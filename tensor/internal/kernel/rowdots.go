@@ -52,7 +52,7 @@ type rowDotsJob struct {
 	claims
 }
 
-var rowDotsJobs = make(chan *rowDotsJob, 8)
+var rowDotsJobs = newFreeList(8, func() *rowDotsJob { return &rowDotsJob{claims: newClaims()} })
 
 func (j *rowDotsJob) work(gen uint32, top bool) { j.claims.work(gen, top, j.runChunk) }
 
@@ -99,12 +99,7 @@ func RowDots(m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb 
 	_ = a[(m-1)*lda+k-1]
 	_ = b[(n-1)*ldb+k-1]
 	_ = c[(m-1)*ldc+n-1]
-	var j *rowDotsJob
-	select {
-	case j = <-rowDotsJobs:
-	default:
-		j = &rowDotsJob{claims: newClaims()}
-	}
+	j := rowDotsJobs.get()
 	j.m, j.n, j.k, j.a, j.b, j.lda, j.ldb = m, n, k, a, b, lda, ldb
 	j.bj = (n + rowDotsS - 1) / rowDotsS
 	j.blocks = (m + rowDotsR - 1) / rowDotsR * j.bj
@@ -146,8 +141,5 @@ func RowDots(m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb 
 		}
 	}
 	j.a, j.b = nil, nil
-	select {
-	case rowDotsJobs <- j:
-	default:
-	}
+	rowDotsJobs.put(j)
 }

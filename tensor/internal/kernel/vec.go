@@ -134,16 +134,9 @@ type elemJob struct {
 	claims
 }
 
-var elemJobs = make(chan *elemJob, 8)
+var elemJobs = newFreeList(8, func() *elemJob { return &elemJob{claims: newClaims()} })
 
-func getElemJob() *elemJob {
-	select {
-	case j := <-elemJobs:
-		return j
-	default:
-		return &elemJob{claims: newClaims()}
-	}
-}
+func getElemJob() *elemJob { return elemJobs.get() }
 
 // split runs the job's kernel over n elements, in chunks over the goroutines Parallel would
 // use (on the calling one alone when that is one), and releases the job.
@@ -157,10 +150,7 @@ func (j *elemJob) split(n int) {
 		j.claims.run(j, (j.nb+j.chunk-1)/j.chunk)
 	}
 	j.bin, j.axpy, j.scale, j.dst, j.a, j.b = nil, nil, nil, nil, nil, nil
-	select {
-	case elemJobs <- j:
-	default:
-	}
+	elemJobs.put(j)
 }
 
 func (j *elemJob) work(gen uint32, top bool) { j.claims.work(gen, top, j.runChunk) }
