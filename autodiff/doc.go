@@ -61,7 +61,7 @@
 // scalar forms (AddScalar, MulScalar, PowScalar, Clamp), unary functions and activations (Neg,
 // Abs, Exp, Log, Sqrt, Square, Tanh, Sigmoid, ReLU, GELU, GELUErf, Softplus, Swish), matrix
 // products (MatMul, MatMulT: 2-D, batched, shared right operand, transposes folded in; Linear,
-// a product plus a bias in one pass),
+// a product plus a bias in one pass; LinearReLU, the same with its rectifier applied in place),
 // reductions (Sum, Mean, Max over an axis; SumAll, MeanAll), Softmax and LogSoftmax, losses
 // (CrossEntropy with an ignore index or weights, MSE, Huber), Embedding, LayerNorm, Dropout,
 // shape operations (Reshape, Flatten, Transpose, Permute, Concat, Split, Narrow, Pad),
@@ -69,8 +69,8 @@
 // (stop-gradient), L2Normalize, and scaled dot-product Attention (causal, with a KV offset;
 // SelfAttentionQKV for GPT-2's packed projection).
 //
-// CrossEntropy (softmax with the loss), LayerNorm and Attention are fused: one record with a
-// hand-written backward pass instead of a chain of primitive ones. Kernels follow llm.c:
+// CrossEntropy (softmax with the loss), LayerNorm, Attention and LinearReLU are fused: one
+// record with a hand-written backward pass instead of a chain of primitive ones. Kernels follow llm.c:
 // forward/backward pairs over plain slices, with the shapes in comments.
 //
 // # Checking gradients

@@ -63,6 +63,9 @@
 // micro-kernels chosen at start-up, and a pure-Go twin elsewhere or under the purego build tag.
 // Large products are spread over GOMAXPROCS goroutines, and each output element is computed the
 // same way whatever the number of goroutines, so results are reproducible bit for bit.
+// [RowDots] computes A·Bᵀ as dot products of rows, for few long rows (a convolution's filter
+// gradient), where Gemm would copy Bᵀ into panels; its sums are ordered differently from
+// Gemm's, and as reproducibly.
 //
 // # Coarse parallelism
 //
