@@ -1,6 +1,7 @@
 //go:build !purego
 
 #include "textflag.h"
+#include "zero_amd64.h"
 
 // AVX-512F micro-kernel for Gemm: a 14×32 tile of C in 28 zmm accumulators.
 //
@@ -80,25 +81,6 @@
 	PREFETCHT0 64(R8); \
 	ADDQ       R9, R8
 
-// ZERO16 clears Z0–Z15.
-#define ZERO16 \
-	VPXORD Z0, Z0, Z0; \
-	VPXORD Z1, Z1, Z1; \
-	VPXORD Z2, Z2, Z2; \
-	VPXORD Z3, Z3, Z3; \
-	VPXORD Z4, Z4, Z4; \
-	VPXORD Z5, Z5, Z5; \
-	VPXORD Z6, Z6, Z6; \
-	VPXORD Z7, Z7, Z7; \
-	VPXORD Z8, Z8, Z8; \
-	VPXORD Z9, Z9, Z9; \
-	VPXORD Z10, Z10, Z10; \
-	VPXORD Z11, Z11, Z11; \
-	VPXORD Z12, Z12, Z12; \
-	VPXORD Z13, Z13, Z13; \
-	VPXORD Z14, Z14, Z14; \
-	VPXORD Z15, Z15, Z15
-
 // STORE8 and STORE08 write the first eight tile rows with STORE and STORE0.
 #define STORE8 \
 	STORE(Z0, Z1); \
@@ -143,18 +125,8 @@ TEXT ·gemmMicro14x32AVX512(SB), NOSPLIT, $0-56
 	SHLQ $2, DX
 
 	ZERO16
-	VPXORD Z16, Z16, Z16
-	VPXORD Z17, Z17, Z17
-	VPXORD Z18, Z18, Z18
-	VPXORD Z19, Z19, Z19
-	VPXORD Z20, Z20, Z20
-	VPXORD Z21, Z21, Z21
-	VPXORD Z22, Z22, Z22
-	VPXORD Z23, Z23, Z23
-	VPXORD Z24, Z24, Z24
-	VPXORD Z25, Z25, Z25
-	VPXORD Z26, Z26, Z26
-	VPXORD Z27, Z27, Z27
+	ZERO_Z16_Z23
+	ZERO_Z24_Z27
 
 	// Two k steps per iteration, then a last single step if k is odd.
 	MOVQ CX, BX
@@ -388,18 +360,8 @@ TEXT ·gemmMicro14x32StridedAVX512(SB), NOSPLIT, $0-72
 	SHLQ $2, DX
 
 	ZERO16
-	VPXORD Z16, Z16, Z16
-	VPXORD Z17, Z17, Z17
-	VPXORD Z18, Z18, Z18
-	VPXORD Z19, Z19, Z19
-	VPXORD Z20, Z20, Z20
-	VPXORD Z21, Z21, Z21
-	VPXORD Z22, Z22, Z22
-	VPXORD Z23, Z23, Z23
-	VPXORD Z24, Z24, Z24
-	VPXORD Z25, Z25, Z25
-	VPXORD Z26, Z26, Z26
-	VPXORD Z27, Z27, Z27
+	ZERO_Z16_Z23
+	ZERO_Z24_Z27
 
 sloop:
 	SKSTEP

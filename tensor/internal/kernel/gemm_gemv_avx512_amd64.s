@@ -1,6 +1,7 @@
 //go:build !purego
 
 #include "textflag.h"
+#include "zero_amd64.h"
 
 // AVX-512F matrix–vector kernels for Gemm with m = 1 or n = 1.
 
@@ -144,22 +145,7 @@ TEXT ·gemvAxpyAVX512(SB), NOSPLIT, $0-56
 ax256:
 	CMPQ   R12, $256
 	JLT    ax16
-	VPXORD Z0, Z0, Z0
-	VPXORD Z1, Z1, Z1
-	VPXORD Z2, Z2, Z2
-	VPXORD Z3, Z3, Z3
-	VPXORD Z4, Z4, Z4
-	VPXORD Z5, Z5, Z5
-	VPXORD Z6, Z6, Z6
-	VPXORD Z7, Z7, Z7
-	VPXORD Z8, Z8, Z8
-	VPXORD Z9, Z9, Z9
-	VPXORD Z10, Z10, Z10
-	VPXORD Z11, Z11, Z11
-	VPXORD Z12, Z12, Z12
-	VPXORD Z13, Z13, Z13
-	VPXORD Z14, Z14, Z14
-	VPXORD Z15, Z15, Z15
+	ZERO16
 	MOVQ   x+8(FP), BX
 	MOVQ   R8, SI
 	MOVQ   k+0(FP), R13
