@@ -5,23 +5,10 @@ import (
 	"testing"
 )
 
+// TestLinearGradients checks Linear and LinearReLU with the gradient checker. The inputs are
+// drawn until every pre-activation is at least 0.05 from the rectifier's kink, where the
+// finite differences would straddle it.
 func TestLinearGradients(t *testing.T) {
-	rng := newRNG(51)
-	x := randVar(rng, -1, 1, 5, 4)
-	x3 := randVar(rng, -1, 1, 2, 3, 4)
-	w := randVar(rng, -1, 1, 4, 6)
-	b := randVar(rng, -1, 1, 6)
-	check(t, "linear", func(tp *Tape) *Var { return tp.Linear(x, w, b) }, x, w, b)
-	check(t, "linear rank 3", func(tp *Tape) *Var { return tp.Linear(x3, w, b) }, x3, w, b)
-	check(t, "linear of an intermediate, bias reused", func(tp *Tape) *Var {
-		return tp.Mul(tp.Linear(tp.Tanh(x), w, b), tp.Exp(b))
-	}, x, w, b)
-	check(t, "linear without bias", func(tp *Tape) *Var { return tp.Linear(x, w, nil) }, x, w)
-}
-
-func TestLinearReLUGradients(t *testing.T) {
-	// Draw until every pre-activation is at least 0.05 from the rectifier's kink, where the
-	// finite differences would straddle it.
 	var x, x3, w, b *Var
 	for seed := uint64(57); ; seed++ {
 		rng := newRNG(seed)
@@ -35,12 +22,17 @@ func TestLinearReLUGradients(t *testing.T) {
 			break
 		}
 	}
-	check(t, "linear relu", func(tp *Tape) *Var { return tp.LinearReLU(x, w, b) }, x, w, b)
-	check(t, "linear relu rank 3", func(tp *Tape) *Var { return tp.LinearReLU(x3, w, b) }, x3, w, b)
-	check(t, "linear relu of an intermediate, bias reused", func(tp *Tape) *Var {
-		return tp.Mul(tp.LinearReLU(tp.Tanh(x), w, b), tp.Exp(b))
-	}, x, w, b)
-	check(t, "linear relu without bias", func(tp *Tape) *Var { return tp.LinearReLU(x, w, nil) }, x, w)
+	for name, op := range map[string]func(tp *Tape, x, w, b *Var) *Var{
+		"linear":      (*Tape).Linear,
+		"linear relu": (*Tape).LinearReLU,
+	} {
+		check(t, name, func(tp *Tape) *Var { return op(tp, x, w, b) }, x, w, b)
+		check(t, name+" rank 3", func(tp *Tape) *Var { return op(tp, x3, w, b) }, x3, w, b)
+		check(t, name+" of an intermediate, bias reused", func(tp *Tape) *Var {
+			return tp.Mul(op(tp, tp.Tanh(x), w, b), tp.Exp(b))
+		}, x, w, b)
+		check(t, name+" without bias", func(tp *Tape) *Var { return op(tp, x, w, nil) }, x, w)
+	}
 }
 
 // farFromKink reports whether every element of the vs is at least 0.05 from zero.
