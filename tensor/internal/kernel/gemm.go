@@ -49,6 +49,9 @@ type gemmKernel struct {
 	microA func(k int, a []float32, ars, aps int, b []float32, bs int, c []float32, ldc int, alpha, beta float32)
 	// pack interleaves rows (see gemmPackRows); nil means gemmPackRows.
 	pack gemmPackFunc
+	// narrow, if not nil, is microA for a B of at most 16 columns: the tile's first cols
+	// columns, B's rows read under a mask (see gemmNarrowDirect).
+	narrow func(k int, a []float32, ars, aps int, b []float32, bs int, c []float32, ldc int, alpha, beta float32, cols int)
 	// transpose sets dst[p*ldd+r] = src[r*lds+p] for r < rows, p < cols; nil means
 	// transposeGeneric.
 	transpose func(dst []float32, ldd int, src []float32, lds, rows, cols int)
@@ -100,6 +103,10 @@ func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 	}
 	if gemmTransposedPays(transA, transB, m, n, k) {
 		gemmTransposed(g, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	if n <= gemmNarrowMaxN && !transB && g.narrow != nil && m*n*k < gemmParallelWork {
+		gemmNarrowDirect(g, transA, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
 	if n <= gemmNarrowMaxN && g.smallN != nil {

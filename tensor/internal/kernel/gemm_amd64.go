@@ -14,6 +14,7 @@ var gemmAVX512 = gemmKernel{
 	micro8:    gemmMicro8AVX512,
 	microA:    gemmMicroStridedAVX512,
 	pack:      gemmPackRowsAVX512Go,
+	narrow:    gemmNarrowAVX512,
 	transpose: transposeAVX512,
 	dot4:      gemvDot4AVX512Go,
 	axpy:      gemvAxpyAVX512Go,
@@ -239,4 +240,15 @@ func gemmPackRowsAVX2Go(d []float32, width int, src []float32, ld, rows, kb int)
 		}
 		gemmPackRows(d[done*width:], width, s, ld, rows, kb-done)
 	}
+}
+
+//go:noescape
+func gemmMicro14x16NarrowAVX512(k int, a *float32, ars, aps int, b *float32, bs int, c *float32, ldc int, alpha, beta float32, cols int)
+
+// gemmNarrowAVX512 is the AVX-512 narrow kernel (14 rows, at most 16 columns).
+func gemmNarrowAVX512(k int, a []float32, ars, aps int, b []float32, bs int, c []float32, ldc int, alpha, beta float32, cols int) {
+	_ = a[13*ars+(k-1)*aps]
+	_ = b[(k-1)*bs+cols-1]
+	_ = c[13*ldc+cols-1]
+	gemmMicro14x16NarrowAVX512(k, &a[0], ars, aps, &b[0], bs, &c[0], ldc, alpha, beta, cols)
 }

@@ -577,3 +577,124 @@ loaded:
 tdone:
 	VZEROUPPER
 	RET
+
+// func gemmMicro14x16NarrowAVX512(k int, a *float32, ars, aps int, b *float32, bs int, c *float32, ldc int, alpha, beta float32, cols int)
+//
+// A 14×16 tile for products of at most 16 columns, reading A in place as the strided kernel
+// does and B's rows (cols ≤ 16 values, bs floats apart) under a mask: one zmm accumulator per
+// tile row, one broadcast and one FMA per row and step, and the write-back of the 14×32
+// kernels (each product rounded, then the sum) on the first cols columns of each C row.
+//
+//	R10, R11, R12, AX, BX, R13 as in the strided kernel; DI B row, DX = bs in bytes; CX steps
+//	left; K1 the column mask; Z0–Z13 rows; Z14 B row; Z15 broadcast; Z28 C row; Z30 alpha;
+//	Z31 beta.
+
+#define NROW(addr, acc) \
+	VBROADCASTSS addr, Z15; \
+	VFMADD231PS  Z14, Z15, acc
+
+#define NKSTEP \
+	VMOVUPS.Z (DI), K1, Z14; \
+	NROW((R10), Z0); \
+	NROW((R10)(AX*1), Z1); \
+	NROW((R10)(AX*2), Z2); \
+	NROW((R10)(BX*1), Z3); \
+	NROW((R10)(AX*4), Z4); \
+	NROW((R11), Z5); \
+	NROW((R11)(AX*1), Z6); \
+	NROW((R11)(AX*2), Z7); \
+	NROW((R11)(BX*1), Z8); \
+	NROW((R11)(AX*4), Z9); \
+	NROW((R12), Z10); \
+	NROW((R12)(AX*1), Z11); \
+	NROW((R12)(AX*2), Z12); \
+	NROW((R12)(BX*1), Z13); \
+	ADDQ R13, R10; \
+	ADDQ R13, R11; \
+	ADDQ R13, R12; \
+	ADDQ DX, DI
+
+// NSTORE0(acc): C row = alpha·acc; next row. NSTORE(acc): C row = alpha·acc + beta·C.
+#define NSTORE0(acc) \
+	VMULPS  Z30, acc, acc; \
+	VMOVUPS acc, K1, (R8); \
+	ADDQ    R9, R8
+
+#define NSTORE(acc) \
+	VMULPS    Z30, acc, acc; \
+	VMOVUPS.Z (R8), K1, Z28; \
+	VMULPS    Z28, Z31, Z28; \
+	VADDPS    Z28, acc, acc; \
+	VMOVUPS   acc, K1, (R8); \
+	ADDQ      R9, R8
+
+TEXT ·gemmMicro14x16NarrowAVX512(SB), NOSPLIT, $0-80
+	MOVQ cols+72(FP), CX
+	MOVL $1, R9
+	SHLL CX, R9
+	DECL R9
+	KMOVW R9, K1
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), R10
+	MOVQ ars+16(FP), AX
+	SHLQ $2, AX
+	LEAQ (AX)(AX*2), BX
+	LEAQ (R10)(AX*4), R11
+	ADDQ AX, R11
+	LEAQ (R11)(AX*4), R12
+	ADDQ AX, R12
+	MOVQ aps+24(FP), R13
+	SHLQ $2, R13
+	MOVQ b+32(FP), DI
+	MOVQ bs+40(FP), DX
+	SHLQ $2, DX
+
+	ZERO16
+
+nloop:
+	NKSTEP
+	DECQ CX
+	JNZ  nloop
+
+	MOVQ         c+48(FP), R8
+	MOVQ         ldc+56(FP), R9
+	SHLQ         $2, R9
+	VBROADCASTSS alpha+64(FP), Z30
+	MOVL         beta+68(FP), AX
+	ANDL         $0x7fffffff, AX
+	JZ           nstore0
+	VBROADCASTSS beta+68(FP), Z31
+	NSTORE(Z0)
+	NSTORE(Z1)
+	NSTORE(Z2)
+	NSTORE(Z3)
+	NSTORE(Z4)
+	NSTORE(Z5)
+	NSTORE(Z6)
+	NSTORE(Z7)
+	NSTORE(Z8)
+	NSTORE(Z9)
+	NSTORE(Z10)
+	NSTORE(Z11)
+	NSTORE(Z12)
+	NSTORE(Z13)
+	VZEROUPPER
+	RET
+
+nstore0:
+	NSTORE0(Z0)
+	NSTORE0(Z1)
+	NSTORE0(Z2)
+	NSTORE0(Z3)
+	NSTORE0(Z4)
+	NSTORE0(Z5)
+	NSTORE0(Z6)
+	NSTORE0(Z7)
+	NSTORE0(Z8)
+	NSTORE0(Z9)
+	NSTORE0(Z10)
+	NSTORE0(Z11)
+	NSTORE0(Z12)
+	NSTORE0(Z13)
+	VZEROUPPER
+	RET
