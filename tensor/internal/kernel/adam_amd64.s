@@ -151,7 +151,24 @@ adamf_nodecay:
 	VMOVUPS Z10, (DX)
 	VMOVUPS Z12, (R8)
 	// s ≈ √v: y = 1/√v where v is normal (0 elsewhere), s = v·y refined; √(+∞) = +∞.
+	// Vectors without a zero, subnormal or infinite v (nearly all) skip the masks: their
+	// denominators are then finite and positive, so every lane is refined, with the same bits.
 	VFPCLASSPSZ $0x2e, Z12, K1
+	KORTESTW K1, K1
+	JNZ adamf_special
+	VRSQRT14PS Z12, Z13
+	VMULPS Z13, Z12, Z11
+	VMULPS Z15, Z13, Z13
+	VMOVAPS Z15, Z17
+	VFNMADD231PS Z13, Z11, Z17
+	VFMADD231PS Z17, Z11, Z11
+	VFMADD213PS Z7, Z6, Z11
+	VRCP14PS Z11, Z13
+	VMOVAPS Z16, Z17
+	VFNMADD231PS Z13, Z11, Z17
+	VFMADD231PS Z17, Z13, Z13
+	JMP adamf_update
+adamf_special:
 	KNOTW K1, K1
 	VRSQRT14PS.Z Z12, K1, Z13
 	VMULPS Z13, Z12, Z11
@@ -168,6 +185,7 @@ adamf_nodecay:
 	VMOVAPS Z16, Z17
 	VFNMADD231PS Z13, Z11, Z17
 	VFMADD231PS Z17, Z13, K2, Z13
+adamf_update:
 	// x = x·Scale − step·m·q
 	VMULPS Z10, Z5, Z10
 	VMULPS Z13, Z10, Z10
