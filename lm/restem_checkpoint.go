@@ -92,7 +92,7 @@ func (r *ReSTEM) resume() ([]ReSTEMIteration, *Transformer, []KeptSolution, erro
 		gotCfg := got
 		gotCfg.Iterations = nil
 		if !reflect.DeepEqual(stripCallbacks(gotCfg), stripCallbacks(w)) {
-			return nil, got, fmt.Errorf("lm: ReSTEM: checkpoint %s was written by a different run (configuration, splits or model)", r.iterPath(it, ".safetensors"))
+			return nil, got, fmt.Errorf("lm: ReSTEM: checkpoint %s was written by a different run (configuration, splits or model); to start afresh, remove %s or checkpoint elsewhere", r.iterPath(it, ".safetensors"), r.Config.Dir)
 		}
 		return m, got, nil
 	}
@@ -102,7 +102,7 @@ func (r *ReSTEM) resume() ([]ReSTEMIteration, *Transformer, []KeptSolution, erro
 		return nil, nil, nil, err
 	}
 	if !sameWeights(base, r.Base) {
-		return nil, nil, nil, fmt.Errorf("lm: ReSTEM: the checkpoints in %s start from a different base model", r.Config.Dir)
+		return nil, nil, nil, fmt.Errorf("lm: ReSTEM: the checkpoints in %s start from a different base model (one trained with other settings, or by another version of the kernels, whose rounding differs); to start afresh, remove it or checkpoint elsewhere", r.Config.Dir)
 	}
 	m, got, err := load(last)
 	if err != nil {
