@@ -105,7 +105,7 @@ func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 		gemmTransposed(g, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
-	if n <= gemmNarrowMaxN && !transB && g.narrow != nil && m*n*k < gemmParallelWork {
+	if n <= gemmNarrowMaxN && !transB && g.narrow != nil && m > g.mr && m*n*k < gemmParallelWork {
 		gemmNarrowDirect(g, transA, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
