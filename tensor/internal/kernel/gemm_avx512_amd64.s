@@ -115,6 +115,33 @@
 	JZ           zerobeta; \
 	VBROADCASTSS beta+52(FP), Z31
 
+// STRIDEDARGS loads the arguments the strided kernels share: R10, R11, R12 rows 0, 5 and 10 of
+// A, AX = ars and BX = 3·ars in bytes, R13 = aps in bytes, DI = b and DX = bs in bytes.
+#define STRIDEDARGS \
+	MOVQ a+8(FP), R10; \
+	MOVQ ars+16(FP), AX; \
+	SHLQ $2, AX; \
+	LEAQ (AX)(AX*2), BX; \
+	LEAQ (R10)(AX*4), R11; \
+	ADDQ AX, R11; \
+	LEAQ (R11)(AX*4), R12; \
+	ADDQ AX, R12; \
+	MOVQ aps+24(FP), R13; \
+	SHLQ $2, R13; \
+	MOVQ b+32(FP), DI; \
+	MOVQ bs+40(FP), DX; \
+	SHLQ $2, DX
+
+// STRIDEDWB starts a strided kernel's write-back: R8 = c, R9 = ldc in bytes, Z30 = alpha, and
+// the flags of beta's magnitude (zero when beta is ±0).
+#define STRIDEDWB \
+	MOVQ         c+48(FP), R8; \
+	MOVQ         ldc+56(FP), R9; \
+	SHLQ         $2, R9; \
+	VBROADCASTSS alpha+64(FP), Z30; \
+	MOVL         beta+68(FP), AX; \
+	ANDL         $0x7fffffff, AX
+
 // func gemmMicro14x32AVX512(k int, a, b *float32, bs int, c *float32, ldc int, alpha, beta float32)
 TEXT ·gemmMicro14x32AVX512(SB), NOSPLIT, $0-56
 	PREFC
@@ -345,19 +372,7 @@ done:
 // func gemmMicro14x32StridedAVX512(k int, a *float32, ars, aps int, b *float32, bs int, c *float32, ldc int, alpha, beta float32)
 TEXT ·gemmMicro14x32StridedAVX512(SB), NOSPLIT, $0-72
 	MOVQ k+0(FP), CX
-	MOVQ a+8(FP), R10
-	MOVQ ars+16(FP), AX
-	SHLQ $2, AX
-	LEAQ (AX)(AX*2), BX
-	LEAQ (R10)(AX*4), R11
-	ADDQ AX, R11
-	LEAQ (R11)(AX*4), R12
-	ADDQ AX, R12
-	MOVQ aps+24(FP), R13
-	SHLQ $2, R13
-	MOVQ b+32(FP), DI
-	MOVQ bs+40(FP), DX
-	SHLQ $2, DX
+	STRIDEDARGS
 
 	ZERO16
 	ZERO_Z16_Z23
@@ -368,12 +383,7 @@ sloop:
 	DECQ CX
 	JNZ  sloop
 
-	MOVQ         c+48(FP), R8
-	MOVQ         ldc+56(FP), R9
-	SHLQ         $2, R9
-	VBROADCASTSS alpha+64(FP), Z30
-	MOVL         beta+68(FP), AX
-	ANDL         $0x7fffffff, AX
+	STRIDEDWB
 	JZ           sstore0
 	VBROADCASTSS beta+68(FP), Z31
 	STORE8
@@ -635,19 +645,7 @@ TEXT ·gemmMicro14x16NarrowAVX512(SB), NOSPLIT, $0-80
 	DECL R9
 	KMOVW R9, K1
 	MOVQ k+0(FP), CX
-	MOVQ a+8(FP), R10
-	MOVQ ars+16(FP), AX
-	SHLQ $2, AX
-	LEAQ (AX)(AX*2), BX
-	LEAQ (R10)(AX*4), R11
-	ADDQ AX, R11
-	LEAQ (R11)(AX*4), R12
-	ADDQ AX, R12
-	MOVQ aps+24(FP), R13
-	SHLQ $2, R13
-	MOVQ b+32(FP), DI
-	MOVQ bs+40(FP), DX
-	SHLQ $2, DX
+	STRIDEDARGS
 
 	ZERO16
 
@@ -656,12 +654,7 @@ nloop:
 	DECQ CX
 	JNZ  nloop
 
-	MOVQ         c+48(FP), R8
-	MOVQ         ldc+56(FP), R9
-	SHLQ         $2, R9
-	VBROADCASTSS alpha+64(FP), Z30
-	MOVL         beta+68(FP), AX
-	ANDL         $0x7fffffff, AX
+	STRIDEDWB
 	JZ           nstore0
 	VBROADCASTSS beta+68(FP), Z31
 	NSTORE(Z0)
