@@ -70,8 +70,8 @@
 // SelfAttentionQKV for GPT-2's packed projection).
 //
 // CrossEntropy (softmax with the loss), LayerNorm, Attention and LinearReLU are fused: one
-// record with a hand-written backward pass instead of a chain of primitive ones. Kernels follow llm.c:
-// forward/backward pairs over plain slices, with the shapes in comments.
+// record with a hand-written backward pass instead of a chain of primitive ones. Kernels
+// follow llm.c: forward/backward pairs over plain slices, with the shapes in comments.
 //
 // # Checking gradients
 //

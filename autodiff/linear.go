@@ -10,12 +10,7 @@ import (
 // (in, out) and b is (out) or nil; the result is (…, out). It equals Add(MatMul(x, w), b) up to
 // rounding, computed in one pass: each output row starts as b and the product adds onto it, so
 // the bias costs a fill instead of a pass reading and writing the product again.
-func (tp *Tape) Linear(x, w, b *Var) *Var {
-	if b == nil {
-		return tp.MatMul(x, w)
-	}
-	return tp.linear(x, w, b, false)
-}
+func (tp *Tape) Linear(x, w, b *Var) *Var { return tp.linear(x, w, b, false) }
 
 // LinearReLU returns max(x·w + b, 0), a fully connected layer and its rectifier, with Linear's
 // shapes (b may be nil). It equals ReLU(Linear(x, w, b)) exactly, in one operation: the
@@ -26,7 +21,7 @@ func (tp *Tape) LinearReLU(x, w, b *Var) *Var {
 	return tp.linear(x, w, b, true)
 }
 
-// linear is Linear (b not nil) and, with relu, LinearReLU.
+// linear is Linear and, with relu, LinearReLU.
 func (tp *Tape) linear(x, w, b *Var, relu bool) *Var {
 	if b == nil {
 		y := tp.MatMul(x, w)

@@ -53,7 +53,7 @@ type gemmKernel struct {
 	// columns, B's rows read under a mask (see gemmNarrowDirect).
 	narrow func(k int, a []float32, ars, aps int, b []float32, bs int, c []float32, ldc int, alpha, beta float32, cols int)
 	// transpose sets dst[p*ldd+r] = src[r*lds+p] for r < rows, p < cols; nil means
-	// transposeGeneric.
+	// transposeGeneric (see transposer).
 	transpose func(dst []float32, ldd int, src []float32, lds, rows, cols int)
 	// dot4 returns Σ_p x[p]·rows[r][p] for p < k, for four rows; every row is reduced in the
 	// same order.

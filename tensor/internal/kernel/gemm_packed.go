@@ -175,7 +175,7 @@ func (j *gemmJob) packedPart(part int) {
 		p.block(i0, i1, 0, p.n, 0, p.k, p.c, p.ldc, p.beta, buf)
 		if j.tc != nil {
 			// The rows just computed are columns of the product the caller wants.
-			j.transpose(j.tc[i0:], j.tldc, p.c[i0*p.ldc:], p.ldc, i1-i0, p.n)
+			p.g.transposer()(j.tc[i0:], j.tldc, p.c[i0*p.ldc:], p.ldc, i1-i0, p.n)
 		}
 	}
 	putGemmBuf(buf)

@@ -34,9 +34,8 @@ type gemmJob struct {
 	// tc, if not nil, receives the transpose of the rows of a packed product split by rows,
 	// each part's rows as it finishes them (see gemmTransposed): C[i][j] goes to
 	// tc[j*tldc+i].
-	tc        []float32
-	tldc      int
-	transpose func(dst []float32, ldd int, src []float32, lds, rows, cols int)
+	tc   []float32
+	tldc int
 	claims
 }
 

@@ -31,25 +31,28 @@ func gemmTransposed(g *gemmKernel, m, n, k int, alpha float32, a []float32, lda 
 		buf.y = make([]float32, n*m)
 	}
 	ct := buf.y[:n*m]
-	transpose := g.transpose
-	if transpose == nil {
-		transpose = transposeGeneric
-	}
 	if beta != 0 {
-		transpose(ct, m, c, ldc, m, n)
+		g.transposer()(ct, m, c, ldc, m, n)
 	}
+	// Cᵀ has n ≥ 8m rows and m ≤ 64 columns and its B is transposed, so the job splits its
+	// rows, never its columns or k blocks, and each part transposes the rows it computed.
 	job := newPackedJob(g, false, true, n, m, k, alpha, b, ldb, a, lda, beta, ct, m)
 	if job.splitN || job.splitK {
-		// Not split by rows of Cᵀ (no product that takes this path is): transpose at the end.
-		job.run()
-		transpose(c, ldc, ct, m, n, m)
-	} else {
-		job.tc, job.tldc, job.transpose = c, ldc, transpose
-		job.run()
+		panic("kernel: gemmTransposed: the product of Cᵀ is not split by rows")
 	}
-	job.args, job.tc, job.transpose = gemmArgs{}, nil, nil
+	job.tc, job.tldc = c, ldc
+	job.run()
+	job.args, job.tc = gemmArgs{}, nil
 	putGemmJob(job)
 	putGemvBuf(buf)
+}
+
+// transposer returns the path's transpose, or transposeGeneric.
+func (g *gemmKernel) transposer() func(dst []float32, ldd int, src []float32, lds, rows, cols int) {
+	if g.transpose != nil {
+		return g.transpose
+	}
+	return transposeGeneric
 }
 
 // transposeGeneric sets dst[p*ldd+r] = src[r*lds+p] for r < rows, p < cols, in 16×16 tiles.

@@ -108,11 +108,11 @@ func RowDots(m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb 
 		j.pieces *= 2
 	}
 	j.units = j.pieces * j.blocks
-	const blockLen = rowDotsR * rowDotsS
-	if cap(j.sums) < j.units*blockLen {
-		j.sums = make([]float32, j.units*blockLen)
+	const outLen = rowDotsR * rowDotsS
+	if cap(j.sums) < j.units*outLen {
+		j.sums = make([]float32, j.units*outLen)
 	}
-	j.sums = j.sums[:j.units*blockLen]
+	j.sums = j.sums[:j.units*outLen]
 	workers := 1
 	if m*n*k >= rowDotsParallelWork {
 		workers = min(procs(), j.units)
@@ -128,10 +128,10 @@ func RowDots(m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb 
 		row := c[i*ldc : i*ldc+n]
 		ib := i / rowDotsR * j.bj
 		for jj := range row {
-			off := (ib+jj/rowDotsS)*blockLen + i%rowDotsR*rowDotsS + jj%rowDotsS
+			off := (ib+jj/rowDotsS)*outLen + i%rowDotsR*rowDotsS + jj%rowDotsS
 			sum := j.sums[off]
 			for piece := 1; piece < j.pieces; piece++ {
-				sum += j.sums[piece*j.blocks*blockLen+off]
+				sum += j.sums[piece*j.blocks*outLen+off]
 			}
 			if beta == 0 {
 				row[jj] = alpha * sum
