@@ -23,8 +23,10 @@ package kernel
 // Small products skip packing: B is read in place when it is untransposed and small (or used
 // once), A in place when the path has a micro-kernel for strided A (microA) and the product is
 // small or narrow. Matrix–vector products (m = 1 or n = 1) have their own memory-bound
-// kernels, and so do products with a few rows (gemmSmall) and with a few columns, which run
-// transposed on the few-row kernels (gemmNarrow).
+// kernels, and so do products with a few rows (gemmSmall) and with a few columns: those too
+// large to split run transposed on the few-row kernels (gemmNarrow), the others, with an
+// untransposed B, on a narrow tile kernel (gemmNarrowDirect). A few dozen rows against a tall
+// transposed B run transposed, Cᵀ = B·Aᵀ, so that only A is copied (gemmTransposed).
 //
 // Over goroutines, a product splits the rows or the columns of C, or, for a small batch times
 // a tall weight, the k blocks (gemmSplitsK), so that each core reads the same rows of a weight

@@ -76,7 +76,7 @@ func gemmAligned(s []float32, n int) []float32 {
 func gemmPacked(g *gemmKernel, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	job := newPackedJob(g, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 	job.run()
-	job.args, job.tc = gemmArgs{}, nil
+	job.args = gemmArgs{}
 	putGemmJob(job)
 }
 
