@@ -63,10 +63,10 @@ func (j *rowDotsJob) runChunk(part int) {
 // run computes units [lo, hi): unit u is block u mod blocks over piece u / blocks of k.
 func (j *rowDotsJob) run(lo, hi int) {
 	var (
-		ra  [rowDotsR][]float32
-		rb  [rowDotsS][]float32
-		out [rowDotsR * rowDotsS]float32
+		ra [rowDotsR][]float32
+		rb [rowDotsS][]float32
 	)
+	const outLen = rowDotsR * rowDotsS
 	for u := lo; u < hi; u++ {
 		piece, blk := u/j.blocks, u%j.blocks
 		p0, p1 := piece*j.k/j.pieces, (piece+1)*j.k/j.pieces
@@ -79,8 +79,7 @@ func (j *rowDotsJob) run(lo, hi int) {
 		for s := range rb {
 			rb[s] = j.b[(j0+min(s, nr-1))*j.ldb+p0 : (j0+min(s, nr-1))*j.ldb+p1]
 		}
-		rowDots4x6AVX512(p1-p0, &ra, &rb, &out)
-		copy(j.sums[u*len(out):(u+1)*len(out)], out[:])
+		rowDots4x6AVX512(p1-p0, &ra, &rb, (*[outLen]float32)(j.sums[u*outLen:]))
 	}
 }
 
